@@ -1,0 +1,88 @@
+"""Team membership: invitations and roles. Views call these; so do tests."""
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from kantata_admin.accounts.models import Invitation, Role, User
+
+_SESSION_KEY = "invitation_id"
+
+
+class TeamError(Exception):
+    """A team change that would leave the team without a way to manage it."""
+
+
+def default_role() -> Role:
+    return Role.VIEWER
+
+
+def invitation_create(*, email: str, role: str, invited_by: User, request: HttpRequest) -> str:
+    """Invite an address, replacing its pending invitations; returns the accept URL."""
+    from allauth.account.adapter import get_adapter
+
+    email = email.strip().lower()
+    with transaction.atomic():
+        Invitation.objects.pending().filter(email=email).update(revoked_at=timezone.now())
+        invitation, token = Invitation.issue(email=email, role=role, invited_by=invited_by)
+    url = request.build_absolute_uri(reverse("invitation_accept", args=[token]))
+    get_adapter(request).send_mail(
+        "accounts/email/invitation",
+        email,
+        {"invitation": invitation, "accept_url": url, "inviter": invited_by},
+    )
+    return url
+
+
+def invitation_revoke(invitation: Invitation) -> None:
+    if invitation.is_usable:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+
+
+def invitation_start(request: HttpRequest, invitation: Invitation) -> None:
+    """Remember the invitation for the sign-up that follows; its address counts as verified."""
+    from allauth.account.adapter import get_adapter
+
+    request.session[_SESSION_KEY] = invitation.pk
+    get_adapter(request).stash_verified_email(request, invitation.email)
+
+
+def invitation_from_session(request: HttpRequest) -> Invitation | None:
+    pk = request.session.get(_SESSION_KEY) if hasattr(request, "session") else None
+    if pk is None:
+        return None
+    invitation = Invitation.objects.pending().filter(pk=pk).first()
+    if invitation is None:
+        request.session.pop(_SESSION_KEY, None)
+    return invitation
+
+
+def invitation_accept(invitation: Invitation, *, user: User, request: HttpRequest) -> None:
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    request.session.pop(_SESSION_KEY, None)
+
+
+def _other_active_admins(user: User):
+    return User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk)
+
+
+def member_set_role(member: User, role: str) -> None:
+    if member.role == Role.ADMIN and role != Role.ADMIN and not _other_active_admins(member):
+        raise TeamError("The team needs at least one active admin.")
+    if member.is_superuser and role != Role.ADMIN:
+        raise TeamError("A superuser is always an admin; change it in the Django admin.")
+    member.role = role
+    member.save(update_fields=["role", "is_staff"])
+
+
+def member_set_active(member: User, active: bool, *, by: User) -> None:
+    if not active and member == by:
+        raise TeamError("You cannot deactivate yourself.")
+    if not active and member.role == Role.ADMIN and not _other_active_admins(member):
+        raise TeamError("The team needs at least one active admin.")
+    member.is_active = active
+    member.save(update_fields=["is_active"])

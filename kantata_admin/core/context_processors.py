@@ -1,0 +1,7 @@
+from django.conf import settings
+
+from kantata_admin import __version__
+
+
+def product(request):
+    return {"product_version": __version__, "sandbox_enabled": settings.KANTATA_SANDBOX}

@@ -1,0 +1,25 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from kantata_admin.core import views as core_views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Kantata Admin back office"
+admin.site.site_title = "Kantata Admin"
+
+urlpatterns = [
+    path("", core_views.dashboard, name="dashboard"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("team/", include("kantata_admin.accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.KANTATA_SANDBOX:
+    urlpatterns.append(path("sandbox/", include("kantata_admin.sandbox.urls")))
+
+handler403 = "kantata_admin.core.views.permission_denied"
+handler404 = "kantata_admin.core.views.page_not_found"
+handler500 = "kantata_admin.core.views.server_error"
