@@ -12,6 +12,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from kantata_admin.core.email_url import parse_email_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -190,15 +192,10 @@ INVITATION_TTL_HOURS = env_int("INVITATION_TTL_HOURS", 72)
 
 # --- E-mail ---------------------------------------------------------------------------
 
-EMAIL_URL = os.environ.get("EMAIL_URL", "")
+# EMAIL_URL: smtp://, smtp+tls:// or smtps://user:password@host:port; console by default.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kantata Admin <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if EMAIL_URL:
-    from kantata_admin.core.email_url import parse_email_url
-
-    vars().update(parse_email_url(EMAIL_URL))
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+MAILERS = {"default": parse_email_url(os.environ.get("EMAIL_URL", "console://"))}
 
 # --- Security -------------------------------------------------------------------------
 

@@ -1,3 +1,87 @@
 """Shared fixtures. The sandbox harness (a real Kantata OX emulator process) is a plugin."""
 
-pytest_plugins = ["tests.sandbox_harness"]
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django would otherwise
+# refuse the ORM calls that live-server browser tests make.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytest_plugins = (
+    ["tests.sandbox_harness"]
+    if os.path.exists(os.path.join(os.path.dirname(__file__), "sandbox_harness.py"))
+    else []
+)  # TEMP
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and used TOTP codes live in the cache: start each test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def make_member(db, django_user_model):
+    def make(role: str = "viewer", email: str | None = None, **extra):
+        email = email or f"{role}-{django_user_model.objects.count() + 1}@team.test"
+        return django_user_model.objects.create_user(
+            email=email, password=PASSWORD, role=role, **extra
+        )
+
+    return make
+
+
+@pytest.fixture
+def viewer(make_member):
+    return make_member("viewer", "viewer@team.test")
+
+
+@pytest.fixture
+def editor(make_member):
+    return make_member("editor", "editor@team.test")
+
+
+@pytest.fixture
+def team_admin(make_member):
+    return make_member("admin", "admin@team.test")
+
+
+@pytest.fixture
+def login(client):
+    """Sign a member in through the session, as allauth would after a good password."""
+
+    def sign_in(user):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return sign_in
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    executable = shutil.which("chromium")
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed: .ci/run installs it with apt-get")
+        pytest.skip("chromium is not installed (apt-get install -y chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": executable,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

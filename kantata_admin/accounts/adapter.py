@@ -30,11 +30,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return email
 
     def save_user(self, request, user, form, commit=True):
-        user = super().save_user(request, user, form, commit=False)
+        # The invitation is marked accepted once sign-up completes (signals.py): allauth
+        # validates the address again after this, and the invitation vouches for it.
         invitation = services.invitation_from_session(request)
         user.role = invitation.role if invitation else services.default_role()
-        if commit:
-            user.save()
-            if invitation:
-                services.invitation_accept(invitation, user=user, request=request)
-        return user
+        return super().save_user(request, user, form, commit=commit)

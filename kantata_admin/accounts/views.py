@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -29,6 +30,7 @@ def team(request: HttpRequest) -> HttpResponse:
         "members": User.objects.order_by("email"),
         "invitations": Invitation.objects.select_related("invited_by")[:50],
         "role_form": MemberRoleForm(),
+        "invitation_hours": settings.INVITATION_TTL_HOURS,
     }
     return render(request, "accounts/team.html", context, status=400 if form.errors else 200)
 

@@ -53,7 +53,9 @@ def _cache_ok() -> bool:
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database (and Redis, when configured) answer; 503 otherwise."""
     healthy = _database_ok() and _cache_ok()
-    return JsonResponse({"status": "ok" if healthy else "unavailable"}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable"}, status=200 if healthy else 503
+    )
 
 
 def _error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
@@ -65,7 +67,10 @@ def _error_page(request: HttpRequest, status: int, title: str, message: str) -> 
 @login_not_required
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     return _error_page(
-        request, 403, "Not allowed", "Your role does not allow this. Ask a team admin if you need it."
+        request,
+        403,
+        "Not allowed",
+        "Your role does not allow this. Ask a team admin if you need it.",
     )
 
 
