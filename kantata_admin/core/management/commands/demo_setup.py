@@ -1,0 +1,50 @@
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from kantata_admin.accounts.models import Role, User
+
+DEMO_ADMIN_EMAIL = "demo-admin@kantata-admin.test"
+DEMO_ADMIN_PASSWORD = "demo-admin-pass-2026"
+
+
+class Command(BaseCommand):
+    help = "Make the product ready to try: a demo admin and, with the sandbox, its demo data."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=settings.PORT)
+
+    def handle(self, *args, port: int, **options) -> None:
+        self._demo_admin()
+        if settings.KANTATA_SANDBOX:
+            self._sandbox(port)
+
+    def _demo_admin(self) -> None:
+        user = User.objects.filter(email=DEMO_ADMIN_EMAIL).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=DEMO_ADMIN_EMAIL, password=DEMO_ADMIN_PASSWORD, role=Role.ADMIN
+            )
+            self.stdout.write(f"Created the demo admin {DEMO_ADMIN_EMAIL} ({DEMO_ADMIN_PASSWORD}).")
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+
+    def _sandbox(self, port: int) -> None:
+        from kantata_admin.sandbox.models import Account
+
+        if not Account.objects.exists():
+            call_command("sandbox_seed", stdout=self.stdout)
+        # The dashboard's callback on this port, however the sandbox was seeded before.
+        uris = [
+            f"http://{host}:{port}/accounts/kantata/login/callback/"
+            for host in ("127.0.0.1", "localhost")
+        ]
+        call_command(
+            "sandbox_application",
+            settings.KANTATA_CLIENT_ID,
+            secret=settings.KANTATA_CLIENT_SECRET,
+            uris=uris,
+            stdout=self.stdout,
+        )
