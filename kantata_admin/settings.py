@@ -4,6 +4,8 @@ Development needs no environment at all; production (DEBUG=false) refuses to sta
 without a real SECRET_KEY.
 """
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -221,8 +223,13 @@ if env_bool("TRUST_X_FORWARDED_PROTO", False):
 # Encrypts each member's Kantata OX tokens at rest. Comma-separated Fernet keys, newest
 # first; older keys still decrypt, so a key can be rotated without disconnecting anyone.
 TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS")
-if not TOKEN_ENCRYPTION_KEYS and not DEBUG:
-    raise ImproperlyConfigured("TOKEN_ENCRYPTION_KEYS must be set when DEBUG=false.")
+if not TOKEN_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("TOKEN_ENCRYPTION_KEYS must be set when DEBUG=false.")
+    # Development only: a key derived from the development SECRET_KEY.
+    TOKEN_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
+    ]
 
 # --- Kantata OX -----------------------------------------------------------------------
 

@@ -70,3 +70,9 @@ def test_django_admin_login_goes_through_allauth(client, db):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_login_page_does_not_offer_sign_up_while_it_is_closed(client, db, settings):
+    assert b"Membership is by invitation" in client.get("/accounts/login/").content
+    settings.ALLOWED_SIGNUP_DOMAINS = ["example.org"]
+    assert b"sign up" in client.get("/accounts/login/").content
