@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "kantata_admin.accounts.middleware.RequireMFAMiddleware",
+    "kantata_admin.core.middleware.NeverCacheAuthenticatedMiddleware",
 ]
 
 ROOT_URLCONF = "kantata_admin.urls"
@@ -165,6 +166,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 
 ACCOUNT_ADAPTER = "kantata_admin.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "kantata_admin.accounts.forms.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

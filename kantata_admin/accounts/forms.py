@@ -1,4 +1,9 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.core import context
 from django import forms
+from django.conf import settings
+
+from kantata_admin.accounts import services
 
 from kantata_admin.accounts.models import Role, User
 
@@ -16,3 +21,20 @@ class InvitationForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up, for the invited address or an allowed domain only."""
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        invitation = services.invitation_from_session(context.request)
+        if invitation is not None:
+            if email.lower() != invitation.email:
+                raise forms.ValidationError(
+                    f"This invitation is for {invitation.email}; sign up with that address."
+                )
+            return email
+        if email.rsplit("@", 1)[-1].lower() not in settings.ALLOWED_SIGNUP_DOMAINS:
+            raise forms.ValidationError("Sign-up is open to invited addresses only.")
+        return email

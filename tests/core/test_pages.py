@@ -1,0 +1,39 @@
+import re
+
+import pytest
+from django.test import Client
+
+
+def test_unknown_page_shows_a_styled_404(client, viewer):
+    client.force_login(viewer)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+    assert b"app.css" in response.content
+
+
+@pytest.mark.parametrize("path", ["/accounts/email/", "/accounts/2fa/", "/team/", "/"])
+def test_signed_in_pages_are_never_cached(client, team_admin, path):
+    client.force_login(team_admin)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_server_error_shows_a_page_without_details(db, settings):
+    from kantata_admin.core.views import server_error
+
+    response = server_error(Client().get("/healthz").wsgi_request)
+    assert response.status_code == 500
+    assert b"Something went wrong" in response.content
+    assert b"Traceback" not in response.content
+
+
+def test_password_reset_sends_a_link_by_email(client, viewer, mailoutbox):
+    response = client.post("/accounts/password/reset/", {"email": viewer.email})
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert mailoutbox[-1].to == [viewer.email]
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mailoutbox[-1].body)
+    assert link, mailoutbox[-1].body
+    form = client.get(link.group(1), follow=True)
+    assert b"password1" in form.content
