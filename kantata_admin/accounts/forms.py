@@ -4,7 +4,6 @@ from django import forms
 from django.conf import settings
 
 from kantata_admin.accounts import services
-
 from kantata_admin.accounts.models import Role, User
 
 
