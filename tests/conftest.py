@@ -9,11 +9,7 @@ import pytest
 # refuse the ORM calls that live-server browser tests make.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = (
-    ["tests.sandbox_harness"]
-    if os.path.exists(os.path.join(os.path.dirname(__file__), "sandbox_harness.py"))
-    else []
-)  # TEMP
+pytest_plugins = ["tests.sandbox_harness"]
 
 PASSWORD = "correct-horse-battery-staple-42"
 
