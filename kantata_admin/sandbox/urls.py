@@ -1,3 +1,19 @@
+"""Mounted at /sandbox/ when settings.KANTATA_SANDBOX is on (see kantata_admin/urls.py)."""
+
+from django.urls import include, path
+
+from kantata_admin.sandbox import account_views, faults, oauth_views
+
 app_name = "sandbox"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("oauth/authorize", oauth_views.authorize, name="authorize"),
+    path("oauth/token", oauth_views.token, name="token"),
+    path("signin", account_views.signin, name="signin"),
+    path("signout", account_views.signout, name="signout"),
+    path("applications", account_views.applications, name="applications"),
+    path("applications/<str:client_id>/revoke", account_views.revoke, name="revoke"),
+    path("faults", faults.faults, name="faults"),
+    path("rate_limit", faults.rate_limit, name="rate_limit"),
+    path("api/v1/", include("kantata_admin.sandbox.api.urls")),
+]

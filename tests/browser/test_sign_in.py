@@ -13,9 +13,11 @@ def test_member_signs_in_and_sees_the_dashboard(live_server, page: Page, make_me
     csp_violations: list[str] = []
     page.on(
         "console",
-        lambda message: csp_violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
 
     page.goto(f"{live_server.url}/")

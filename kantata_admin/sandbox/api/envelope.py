@@ -1,0 +1,170 @@
+"""The one response envelope every endpoint shares: count, ordered results, objects keyed
+by id per type, meta; plus include, optional_fields, order and paging, written once.
+
+A Resource declares how to serialize one type, its includes, its sort fields and its
+optional fields. Each include loads its related objects for the whole page in one
+query, so a page costs the same number of queries whatever its size.
+"""
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Model, QuerySet
+from django.db.models.expressions import OrderBy
+from django.http import HttpRequest, JsonResponse, QueryDict
+
+from kantata_admin.sandbox.api.errors import bad_request, not_found
+from kantata_admin.sandbox.api.params import Paging, paging, word_list
+from kantata_admin.sandbox.models import SandboxUser
+
+
+@dataclass
+class ApiContext:
+    """Who is asking and how: handed to every serializer and loader."""
+
+    request: HttpRequest
+    user: SandboxUser
+
+    @property
+    def account(self):
+        return self.user.account
+
+    @property
+    def params(self) -> QueryDict:
+        return self.request.GET
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.user.account.time_zone)
+
+    def time(self, value: datetime | None) -> str | None:
+        """ISO 8601 in the account's zone, seconds precision: 2019-08-19T09:41:55-07:00."""
+        if value is None:
+            return None
+        return value.astimezone(self.zone).replace(microsecond=0).isoformat()
+
+
+Serializer = Callable[[Any, ApiContext], dict]
+
+
+@dataclass(frozen=True)
+class Include:
+    key: str  # top-level key of the included objects, e.g. "workspaces"
+    ids_field: str  # the id list on each record, e.g. "workspace_ids"
+    # (records, ctx) -> {record pk: [related objects]}, in one query.
+    load: Callable[[list[Model], ApiContext], dict[int, list[Model]]]
+    serialize: Serializer
+
+
+@dataclass(frozen=True)
+class Resource:
+    key: str
+    serialize: Serializer
+    orders: dict[str, Callable[[bool], list[OrderBy]]]  # name -> (descending) -> ordering
+    default_order: str
+    includes: dict[str, Include] = field(default_factory=dict)
+    optional_fields: dict[str, Callable[[Any, ApiContext], Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the request asked of the envelope, parsed (and rejected) before any query."""
+
+    includes: list[str]
+    optional_fields: list[str]
+    ordering: list[OrderBy]
+    page: Paging
+
+
+def parse_shape(resource: Resource, params: QueryDict, *, ordered: bool = True) -> Shape:
+    includes = word_list(params, "include")
+    unknown = [name for name in includes if name not in resource.includes]
+    if unknown:
+        raise bad_request(f"Cannot include {', '.join(unknown)} on {resource.key}.")
+    # Unknown optional fields are ignored, as the real service does.
+    optional = [f for f in word_list(params, "optional_fields") if f in resource.optional_fields]
+    return Shape(
+        includes=list(dict.fromkeys(includes)),
+        optional_fields=optional,
+        ordering=parse_order(resource, params.get("order")) if ordered else [],
+        page=paging(params),
+    )
+
+
+def parse_order(resource: Resource, raw: str | None) -> list[OrderBy]:
+    text = (raw or "").strip() or resource.default_order
+    name, _, direction = text.partition(":")
+    direction = direction.strip().lower()
+    if name.strip() not in resource.orders or direction not in ("asc", "desc"):
+        valid = ", ".join(f"{n}:asc, {n}:desc" for n in resource.orders)
+        raise bad_request(f"{text!r} is not a valid order. Valid values: {valid}.")
+    return resource.orders[name.strip()](direction == "desc")
+
+
+def render(
+    ctx: ApiContext, resource: Resource, records: list, count: int, shape: Shape
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "count": count,
+        "results": [{"key": resource.key, "id": str(r.pk)} for r in records],
+        resource.key: {},
+    }
+    extras: dict[str, dict[int, list]] = {}
+    for name in shape.includes:
+        include = resource.includes[name]
+        extras[name] = include.load(records, ctx)
+        body.setdefault(include.key, {})
+    for record in records:
+        data = resource.serialize(record, ctx)
+        for name in shape.optional_fields:
+            data[name] = resource.optional_fields[name](record, ctx)
+        for name in shape.includes:
+            include = resource.includes[name]
+            related = extras[name].get(record.pk, [])
+            data[include.ids_field] = [str(obj.pk) for obj in related]
+            for obj in related:
+                body[include.key][str(obj.pk)] = include.serialize(obj, ctx)
+        body[resource.key][str(record.pk)] = data
+    size = shape.page.size
+    body["meta"] = {
+        "count": count,
+        "page_count": math.ceil(count / size),
+        "page_number": shape.page.number,
+        "page_size": size,
+    }
+    return body
+
+
+def list_response(
+    ctx: ApiContext, resource: Resource, queryset: QuerySet, shape: Shape
+) -> JsonResponse:
+    if shape.ordering:
+        queryset = queryset.order_by(*shape.ordering)
+    count = queryset.count()
+    start = shape.page.offset
+    records = list(queryset[start : start + shape.page.size]) if start < count else []
+    return JsonResponse(render(ctx, resource, records, count, shape))
+
+
+def show_response(
+    ctx: ApiContext, resource: Resource, queryset: QuerySet, pk: int, *, status: int = 200
+) -> JsonResponse:
+    """One record in the same envelope (count 1); 404 when filtered out or missing."""
+    shape = parse_shape(resource, ctx.params, ordered=False)
+    record = queryset.filter(pk=pk).first()
+    if record is None:
+        raise not_found()
+    shape = Shape(shape.includes, shape.optional_fields, [], Paging(0, 20, 1))
+    return JsonResponse(render(ctx, resource, [record], 1, shape), status=status)
+
+
+def group_by(pairs: Iterable[tuple[int, Model]]) -> dict[int, list[Model]]:
+    """{owner pk: [related]} from (owner pk, related) pairs, keeping their order."""
+    grouped: dict[int, list[Model]] = {}
+    for owner, related in pairs:
+        grouped.setdefault(owner, []).append(related)
+    return grouped

@@ -1,0 +1,54 @@
+"""The API's error bodies: {"errors": [{"type", "message", "field"?}]}, one place."""
+
+from django.http import JsonResponse
+
+OAUTH_MESSAGE = "Invalid OAuth 2 Request"
+
+
+def error_response(status: int, errors: list[dict], headers: dict | None = None) -> JsonResponse:
+    return JsonResponse({"errors": errors}, status=status, headers=headers)
+
+
+def system_error(status: int, message: str, headers: dict | None = None) -> JsonResponse:
+    return error_response(status, [{"type": "system", "message": message}], headers)
+
+
+def oauth_error() -> JsonResponse:
+    return error_response(401, [{"type": "oauth", "message": OAUTH_MESSAGE}])
+
+
+class ApiError(Exception):
+    """Raised anywhere below a view; api_endpoint turns it into a system error."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+    def response(self) -> JsonResponse:
+        return system_error(self.status, self.message)
+
+
+def bad_request(message: str) -> ApiError:
+    return ApiError(400, message)
+
+
+def not_found() -> ApiError:
+    return ApiError(404, "The requested resource could not be found.")
+
+
+class ValidationFailed(Exception):
+    """Every validation failure of one write, reported together as a 422."""
+
+    def __init__(self, failures: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(message for _, message in failures))
+        self.failures = failures
+
+    def response(self) -> JsonResponse:
+        return error_response(
+            422,
+            [
+                {"type": "validation", "message": message, "field": field}
+                for field, message in self.failures
+            ],
+        )

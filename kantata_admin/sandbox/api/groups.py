@@ -1,0 +1,179 @@
+"""GET /workspace_groups and /workspace_groups/{id}: every filter the seed documents."""
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
+from django.http import HttpRequest, JsonResponse
+
+from kantata_admin.sandbox.api import params, serializers
+from kantata_admin.sandbox.api.custom_filters import FILTER_NAMES, custom_value_filter
+from kantata_admin.sandbox.api.envelope import (
+    ApiContext,
+    Include,
+    Resource,
+    group_by,
+    list_response,
+    parse_shape,
+)
+from kantata_admin.sandbox.api.errors import bad_request
+from kantata_admin.sandbox.models import (
+    CustomFieldValue,
+    ExternalReference,
+    Workspace,
+    WorkspaceGroup,
+)
+from kantata_admin.sandbox.models.groups import GROUP_SUBJECT
+
+
+def accessible_workspaces(ctx: ApiContext) -> QuerySet[Workspace]:
+    """Workspaces of the user's account in which the user participates."""
+    return Workspace.objects.filter(account=ctx.account, participants=ctx.user)
+
+
+def _load_workspaces(groups: list[WorkspaceGroup], ctx: ApiContext) -> dict:
+    through = WorkspaceGroup.workspaces.through
+    rows = (
+        through.objects.filter(
+            workspacegroup_id__in=[g.pk for g in groups],
+            workspace__participants=ctx.user,
+            workspace__account=ctx.account,
+        )
+        .select_related("workspace")
+        .order_by("workspace_id")
+    )
+    return group_by((row.workspacegroup_id, row.workspace) for row in rows)
+
+
+def _load_rate_card_sets(groups: list[WorkspaceGroup], ctx: ApiContext) -> dict:
+    through = WorkspaceGroup.rate_card_sets.through
+    rows = (
+        through.objects.filter(workspacegroup_id__in=[g.pk for g in groups])
+        .select_related("ratecardset")
+        .order_by("ratecardset_id")
+    )
+    return group_by((row.workspacegroup_id, row.ratecardset) for row in rows)
+
+
+def _load_external_references(groups: list[WorkspaceGroup], ctx: ApiContext) -> dict:
+    refs = ExternalReference.objects.filter(
+        subject_type=GROUP_SUBJECT, subject_id__in=[g.pk for g in groups]
+    ).order_by("id")
+    return group_by((ref.subject_id, ref) for ref in refs)
+
+
+def _by(field_name: str):
+    def ordering(descending: bool):
+        expression = Lower(field_name) if field_name == "name" else F(field_name)
+        return [expression.desc() if descending else expression.asc(), F("id").asc()]
+
+    return ordering
+
+
+WORKSPACE_GROUPS = Resource(
+    key="workspace_groups",
+    serialize=serializers.workspace_group,
+    orders={"created_at": _by("created_at"), "name": _by("name"), "updated_at": _by("updated_at")},
+    default_order="name:asc",
+    includes={
+        "workspaces": Include(
+            "workspaces", "workspace_ids", _load_workspaces, serializers.workspace
+        ),
+        "rate_card_sets": Include(
+            "rate_card_sets", "rate_card_set_ids", _load_rate_card_sets, serializers.rate_card_set
+        ),
+        "external_references": Include(
+            "external_references",
+            "external_reference_ids",
+            _load_external_references,
+            serializers.external_reference,
+        ),
+    },
+    optional_fields={"can_edit": lambda group, ctx: ctx.user.can_write_groups},
+)
+
+# query parameter -> lookup on ExternalReference; all given ones must hold for one reference.
+_REFERENCE_FILTERS = {
+    "external_reference_external_message": "external_message",
+    "external_reference_external_status": "external_status",
+    "external_reference_service_model": "service_model",
+    "external_reference_service_name": "service_name",
+    "external_reference_status": "status",
+}
+
+
+def _references(condition: Q | None = None) -> Exists:
+    return Exists(
+        ExternalReference.objects.filter(
+            condition or Q(), subject_type=GROUP_SUBJECT, subject_id=OuterRef("pk")
+        )
+    )
+
+
+def _reference_condition(query) -> Q | None:
+    condition, used = Q(), False
+    for name, lookup in _REFERENCE_FILTERS.items():
+        value = query.get(name)
+        if value is not None and value != "":
+            condition &= Q(**{lookup: value})
+            used = True
+    ref = params.integer(query, "external_reference_service_model_ref")
+    if ref is not None:
+        condition &= Q(service_model_ref=str(ref))
+        used = True
+    refs = params.word_list(query, "external_reference_service_model_refs")
+    if refs:
+        if len(refs) > 200:
+            raise bad_request("external_reference_service_model_refs accepts at most 200 ids.")
+        condition &= Q(service_model_ref__in=refs)
+        used = True
+    return condition if used else None
+
+
+def filter_groups(ctx: ApiContext) -> QuerySet[WorkspaceGroup]:
+    query = ctx.params
+    if "search" in query:
+        raise bad_request("search is unavailable for workspace_groups.")
+    groups = WorkspaceGroup.objects.filter(account=ctx.account)
+    only = params.id_list(query, "only")
+    if only is not None:
+        groups = groups.filter(pk__in=only)
+    if matching := params.present(query, "matching"):
+        groups = groups.filter(name__icontains=matching)
+    if params.boolean(query, "companies_only"):
+        groups = groups.filter(company=True)
+    for name, lookup in (
+        ("created_after", "created_at__gt"),
+        ("created_before", "created_at__lt"),
+        ("updated_after", "updated_at__gt"),
+        ("updated_before", "updated_at__lt"),
+    ):
+        moment = params.timestamp(query, name, ctx.zone)
+        if moment is not None:
+            groups = groups.filter(**{lookup: moment})
+    field_ids = params.id_list(query, "has_value_for_custom_field_ids")
+    if field_ids:
+        groups = groups.filter(
+            Exists(
+                CustomFieldValue.objects.filter(
+                    custom_field_id__in=field_ids,
+                    subject_type=GROUP_SUBJECT,
+                    subject_id=OuterRef("pk"),
+                )
+            )
+        )
+    for name in FILTER_NAMES:
+        if name in query:
+            groups = groups.filter(custom_value_filter(name, query[name]))
+    condition = _reference_condition(query)
+    if condition is not None:
+        groups = groups.filter(_references(condition))
+    has_refs = params.boolean(query, "has_external_references")
+    if has_refs is not None:
+        groups = groups.filter(_references() if has_refs else ~Q(_references()))
+    if without := params.present(query, "without_external_reference_service_name"):
+        groups = groups.filter(~Q(_references(Q(service_name=without))))
+    return groups
+
+
+def list_groups(request: HttpRequest, ctx: ApiContext) -> JsonResponse:
+    shape = parse_shape(WORKSPACE_GROUPS, ctx.params)
+    return list_response(ctx, WORKSPACE_GROUPS, filter_groups(ctx), shape)

@@ -1,0 +1,196 @@
+"""The read-only endpoints around workspace groups: users/me, workspaces, custom fields,
+their choices and values, rate card sets and external references."""
+
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.http import HttpRequest, JsonResponse
+
+from kantata_admin.sandbox.api import params, serializers
+from kantata_admin.sandbox.api.envelope import (
+    ApiContext,
+    Include,
+    Resource,
+    group_by,
+    list_response,
+    parse_shape,
+    show_response,
+)
+from kantata_admin.sandbox.api.groups import accessible_workspaces
+from kantata_admin.sandbox.models import (
+    CustomField,
+    CustomFieldChoice,
+    CustomFieldValue,
+    ExternalReference,
+    RateCardSet,
+    SandboxUser,
+    Workspace,
+    WorkspaceGroup,
+)
+
+
+def _by(field_name: str):
+    def ordering(descending: bool):
+        expression = F(field_name)
+        return [expression.desc() if descending else expression.asc(), F("id").asc()]
+
+    return ordering
+
+
+def _timestamps(**extra):
+    return {"created_at": _by("created_at"), "updated_at": _by("updated_at"), **extra}
+
+
+def _load_workspace_groups(spaces: list[Workspace], ctx: ApiContext) -> dict:
+    through = WorkspaceGroup.workspaces.through
+    rows = (
+        through.objects.filter(workspace_id__in=[s.pk for s in spaces])
+        .select_related("workspacegroup")
+        .order_by("workspacegroup_id")
+    )
+    return group_by((row.workspace_id, row.workspacegroup) for row in rows)
+
+
+def _load_choices(fields: list[CustomField], ctx: ApiContext) -> dict:
+    choices = CustomFieldChoice.objects.filter(custom_field__in=fields).order_by("position", "id")
+    return group_by((choice.custom_field_id, choice) for choice in choices)
+
+
+USERS = Resource("users", serializers.user, {"id": _by("id")}, "id:asc")
+WORKSPACES = Resource(
+    "workspaces",
+    serializers.workspace,
+    _timestamps(title=_by("title")),
+    "updated_at:desc",
+    includes={
+        "workspace_groups": Include(
+            "workspace_groups",
+            "workspace_group_ids",
+            _load_workspace_groups,
+            serializers.workspace_group,
+        ),
+    },
+)
+CUSTOM_FIELDS = Resource(
+    "custom_fields",
+    serializers.custom_field,
+    _timestamps(name=_by("name"), id=_by("id")),
+    "id:asc",
+    includes={
+        "choices": Include(
+            "custom_field_choices", "choice_ids", _load_choices, serializers.custom_field_choice
+        ),
+    },
+)
+CUSTOM_FIELD_CHOICES = Resource(
+    "custom_field_choices",
+    serializers.custom_field_choice,
+    {"position": _by("position"), "id": _by("id")},
+    "position:asc",
+)
+CUSTOM_FIELD_VALUES = Resource(
+    "custom_field_values", serializers.custom_field_value, _timestamps(id=_by("id")), "id:asc"
+)
+RATE_CARD_SETS = Resource(
+    "rate_card_sets", serializers.rate_card_set, _timestamps(title=_by("title")), "title:asc"
+)
+EXTERNAL_REFERENCES = Resource(
+    "external_references", serializers.external_reference, _timestamps(id=_by("id")), "id:asc"
+)
+
+
+def users_me(request: HttpRequest, ctx: ApiContext) -> JsonResponse:
+    return show_response(ctx, USERS, SandboxUser.objects.select_related("account"), ctx.user.pk)
+
+
+def _only(queryset: QuerySet, ctx: ApiContext) -> QuerySet:
+    only = params.id_list(ctx.params, "only")
+    return queryset if only is None else queryset.filter(pk__in=only)
+
+
+def _workspaces(ctx: ApiContext) -> tuple[QuerySet[Workspace], bool]:
+    """Filtered workspaces, and whether a search already orders them by relevance."""
+    query = ctx.params
+    spaces = _only(accessible_workspaces(ctx), ctx)
+    if not params.boolean(query, "include_archived"):
+        spaces = spaces.filter(archived=False)
+    group_ids = params.id_list(query, "workspace_groups")
+    if group_ids is not None:
+        spaces = spaces.filter(groups__in=group_ids, groups__account=ctx.account).distinct()
+    if matching := params.present(query, "matching"):
+        spaces = spaces.filter(title__icontains=matching)
+    search = params.present(query, "search")
+    if search and "only" not in query:  # search does not apply to only requests
+        spaces = spaces.filter(title__icontains=search) | spaces.filter(
+            description__icontains=search
+        )
+        relevance = Case(
+            When(title__icontains=search, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return spaces.order_by(relevance, "-updated_at", "id"), True
+    return spaces, False
+
+
+def list_workspaces(request: HttpRequest, ctx: ApiContext) -> JsonResponse:
+    spaces, searched = _workspaces(ctx)
+    shape = parse_shape(WORKSPACES, ctx.params, ordered=not searched)
+    return list_response(ctx, WORKSPACES, spaces, shape)
+
+
+def show_workspace(request: HttpRequest, ctx: ApiContext, pk: int) -> JsonResponse:
+    return show_response(ctx, WORKSPACES, accessible_workspaces(ctx), pk)
+
+
+def list_custom_fields(request: HttpRequest, ctx: ApiContext) -> JsonResponse:
+    shape = parse_shape(CUSTOM_FIELDS, ctx.params)
+    fields = _only(CustomField.objects.filter(account=ctx.account), ctx)
+    if subject_type := params.present(ctx.params, "subject_type"):
+        fields = fields.filter(subject_type=subject_type)
+    return list_response(ctx, CUSTOM_FIELDS, fields, shape)
+
+
+def list_custom_field_choices(request: HttpRequest, ctx: ApiContext) -> JsonResponse:
+    shape = parse_shape(CUSTOM_FIELD_CHOICES, ctx.params)
+    choices = _only(CustomFieldChoice.objects.filter(custom_field__account=ctx.account), ctx)
+    field_ids = params.id_list(ctx.params, "for_custom_fields")
+    if field_ids is not None:
+        choices = choices.filter(custom_field_id__in=field_ids)
+    return list_response(ctx, CUSTOM_FIELD_CHOICES, choices, shape)
+
+
+def list_custom_field_values(request: HttpRequest, ctx: ApiContext) -> JsonResponse:
+    shape = parse_shape(CUSTOM_FIELD_VALUES, ctx.params)
+    values = _only(
+        CustomFieldValue.objects.filter(account=ctx.account)
+        .select_related("custom_field")
+        .prefetch_related("choices"),
+        ctx,
+    )
+    if subject_type := params.present(ctx.params, "subject_type"):
+        values = values.filter(subject_type=subject_type)
+    subject_ids = params.id_list(ctx.params, "with_subject_id")
+    if subject_ids is not None:
+        values = values.filter(subject_id__in=subject_ids)
+    field_ids = params.id_list(ctx.params, "with_custom_field_id")
+    if field_ids is not None:
+        values = values.filter(custom_field_id__in=field_ids)
+    return list_response(ctx, CUSTOM_FIELD_VALUES, values, shape)
+
+
+def list_rate_card_sets(request: HttpRequest, ctx: ApiContext) -> JsonResponse:
+    shape = parse_shape(RATE_CARD_SETS, ctx.params)
+    cards = _only(RateCardSet.objects.filter(account=ctx.account), ctx)
+    return list_response(ctx, RATE_CARD_SETS, cards, shape)
+
+
+def list_external_references(request: HttpRequest, ctx: ApiContext) -> JsonResponse:
+    shape = parse_shape(EXTERNAL_REFERENCES, ctx.params)
+    refs = _only(ExternalReference.objects.filter(account=ctx.account), ctx)
+    if subject_type := params.present(ctx.params, "subject_type"):
+        refs = refs.filter(subject_type=subject_type)
+    subject_ids = params.id_list(ctx.params, "with_subject_id")
+    if subject_ids is not None:
+        refs = refs.filter(subject_id__in=subject_ids)
+    if service_name := params.present(ctx.params, "service_name"):
+        refs = refs.filter(service_name=service_name)
+    return list_response(ctx, EXTERNAL_REFERENCES, refs, shape)

@@ -1,0 +1,60 @@
+"""URL endpoints of the API: each picks the handler for its HTTP method."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from kantata_admin.sandbox.api import group_writes, groups, resources
+from kantata_admin.sandbox.api.envelope import ApiContext, show_response
+from kantata_admin.sandbox.api.errors import ApiError, system_error
+from kantata_admin.sandbox.auth import api_endpoint
+
+_NO_ROUTE = "No route matches this request."
+
+
+def _read_only(handler):
+    @api_endpoint
+    def endpoint(request: HttpRequest, ctx: ApiContext, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            raise ApiError(404, _NO_ROUTE)
+        return handler(request, ctx, *args, **kwargs)
+
+    return endpoint
+
+
+@api_endpoint
+def workspace_groups(request: HttpRequest, ctx: ApiContext) -> HttpResponse:
+    if request.method in ("GET", "HEAD"):
+        return groups.list_groups(request, ctx)
+    if request.method == "POST":
+        return group_writes.create_group(request, ctx)
+    raise ApiError(404, _NO_ROUTE)
+
+
+@api_endpoint
+def workspace_group(request: HttpRequest, ctx: ApiContext, pk: str) -> HttpResponse:
+    if request.method in ("GET", "HEAD"):
+        # Show routes apply the index filters too: a filtered-out group is a 404.
+        shown = groups.filter_groups(ctx)
+        return show_response(ctx, groups.WORKSPACE_GROUPS, shown, int(pk))
+    if request.method in ("PUT", "PATCH"):
+        return group_writes.update_group(request, ctx, int(pk))
+    if request.method == "DELETE":
+        return group_writes.delete_group(request, ctx, int(pk))
+    raise ApiError(404, _NO_ROUTE)
+
+
+users_me = _read_only(resources.users_me)
+workspaces = _read_only(resources.list_workspaces)
+workspace = _read_only(resources.show_workspace)
+custom_fields = _read_only(resources.list_custom_fields)
+custom_field_choices = _read_only(resources.list_custom_field_choices)
+custom_field_values = _read_only(resources.list_custom_field_values)
+rate_card_sets = _read_only(resources.list_rate_card_sets)
+external_references = _read_only(resources.list_external_references)
+
+
+@csrf_exempt
+@login_not_required
+def no_route(request: HttpRequest, path: str = "") -> HttpResponse:
+    return system_error(404, _NO_ROUTE)

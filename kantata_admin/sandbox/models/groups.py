@@ -1,0 +1,138 @@
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from kantata_admin.sandbox.models.directory import Account, Workspace
+
+GROUP_SUBJECT = "WorkspaceGroup"
+
+
+class RateCardSet(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="rate_card_sets")
+    title = models.CharField(max_length=200)
+    account_default = models.BooleanField(default=False)
+    active_currencies = models.JSONField(default=list)
+    default_currencies = models.JSONField(default=list)
+    destroyable = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WorkspaceGroup(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(max_length=255)
+    # The real service answers null for empty notes but "" for the other text fields.
+    notes = models.TextField(null=True, blank=True)  # noqa: DJ001
+    company = models.BooleanField(default=False)
+    contact_name = models.CharField(max_length=255, blank=True, default="")
+    email = models.CharField(max_length=255, blank=True, default="")
+    phone_number = models.CharField(max_length=100, blank=True, default="")
+    address = models.CharField(max_length=500, blank=True, default="")
+    website = models.CharField(max_length=255, blank=True, default="")
+    workspaces = models.ManyToManyField(Workspace, related_name="groups", blank=True)
+    rate_card_sets = models.ManyToManyField(RateCardSet, related_name="groups", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # "Kantata" and "kantata" cannot both exist in one account.
+            models.UniqueConstraint(
+                "account", Lower("name"), name="sandbox_group_name_unique_per_account"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["account", "created_at"]),
+            models.Index(fields=["account", "updated_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomField(models.Model):
+    class ValueType(models.TextChoices):
+        STRING = "string"
+        NUMBER = "number"
+        CURRENCY = "currency"
+        DATE = "date"
+        SINGLE = "single"
+        MULTI = "multi"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="custom_fields")
+    subject_type = models.CharField(max_length=40, default=GROUP_SUBJECT)
+    name = models.CharField(max_length=200)
+    value_type = models.CharField(max_length=10, choices=ValueType.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomFieldChoice(models.Model):
+    custom_field = models.ForeignKey(CustomField, on_delete=models.CASCADE, related_name="choices")
+    label = models.CharField(max_length=200)
+    position = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class CustomFieldValue(models.Model):
+    """One field's value on one subject, stored in a typed column so filters can compare."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    custom_field = models.ForeignKey(CustomField, on_delete=models.CASCADE, related_name="values")
+    subject_type = models.CharField(max_length=40, default=GROUP_SUBJECT)
+    subject_id = models.BigIntegerField()
+    text_value = models.TextField(null=True, blank=True)  # noqa: DJ001
+    number_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    currency_code = models.CharField(max_length=3, blank=True, default="")
+    date_value = models.DateField(null=True, blank=True)
+    choices = models.ManyToManyField(CustomFieldChoice, related_name="values", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["custom_field", "subject_type", "subject_id"],
+                name="sandbox_one_value_per_field_and_subject",
+            )
+        ]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.custom_field_id} on {self.subject_type} {self.subject_id}"
+
+
+class ExternalReference(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        SUCCESSFUL = "successful"
+        FAILED = "failed"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    subject_type = models.CharField(max_length=40, default=GROUP_SUBJECT)
+    subject_id = models.BigIntegerField()
+    service_name = models.CharField(max_length=100)
+    service_model = models.CharField(max_length=100)
+    service_model_ref = models.CharField(max_length=255)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    external_link = models.CharField(max_length=500, null=True, blank=True)  # noqa: DJ001
+    external_message = models.TextField(null=True, blank=True)  # noqa: DJ001
+    external_status = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
+    locked = models.BooleanField(default=False)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.service_name}:{self.service_model}:{self.service_model_ref}"

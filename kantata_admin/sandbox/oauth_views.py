@@ -1,0 +1,179 @@
+"""The OAuth 2.0 authorization server: /oauth/authorize and /oauth/token (RFC 6749,
+with PKCE from RFC 7636 when the client sends a challenge)."""
+
+import base64
+import hashlib
+import secrets
+from datetime import timedelta
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from kantata_admin.sandbox.browser_session import signed_in_user
+from kantata_admin.sandbox.credentials import digest, issue_token, new_secret, secrets_match
+from kantata_admin.sandbox.models import AccessToken, AuthorizationCode, OAuthApplication
+
+CODE_LIFETIME = timedelta(minutes=5)
+DENIED = "The resource owner or authorization server denied the request."
+FLOW_PARAMS = (
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+)
+
+
+def _with_query(uri: str, values: dict[str, str]) -> str:
+    parts = urlsplit(uri)
+    query = "&".join(q for q in (parts.query, urlencode(values)) if q)
+    return urlunsplit(parts._replace(query=query))
+
+
+def _error_page(request: HttpRequest, message: str) -> HttpResponse:
+    # Never redirect to an unverified client or URI: that would be an open redirector.
+    return render(request, "sandbox/error.html", {"message": message}, status=400)
+
+
+def _redirect_error(uri: str, state: str | None, error: str, description: str):
+    values = {"error": error, "error_description": description}
+    if state is not None:
+        values["state"] = state
+    return HttpResponseRedirect(_with_query(uri, values))
+
+
+@login_not_required
+@never_cache
+def authorize(request: HttpRequest) -> HttpResponse:
+    """GET shows sign-in or approve/deny; POST carries the user's decision."""
+    flow = request.POST if request.method == "POST" else request.GET
+    application = OAuthApplication.objects.filter(client_id=flow.get("client_id", "")).first()
+    if application is None:
+        return _error_page(request, "Unknown client_id: this application is not registered.")
+    redirect_uri = flow.get("redirect_uri", "")
+    if redirect_uri not in application.redirect_uris:
+        return _error_page(request, "The redirect_uri is not registered for this application.")
+    state = flow.get("state")
+    if flow.get("response_type") != "code":
+        return _redirect_error(
+            redirect_uri, state, "unsupported_response_type", "response_type must be code."
+        )
+    method = flow.get("code_challenge_method") or ("plain" if flow.get("code_challenge") else "")
+    if method not in ("", "plain", "S256"):
+        return _redirect_error(
+            redirect_uri, state, "invalid_request", "code_challenge_method must be S256 or plain."
+        )
+    user = signed_in_user(request)
+    if user is None:
+        signin = reverse("sandbox:signin") + "?" + urlencode({"next": request.get_full_path()})
+        return HttpResponseRedirect(signin)
+    if request.method != "POST":
+        hidden = {name: flow[name] for name in FLOW_PARAMS if name in flow}
+        return render(
+            request,
+            "sandbox/approve.html",
+            {"application": application, "user": user, "hidden": hidden},
+        )
+    if request.POST.get("decision") != "approve":
+        return _redirect_error(redirect_uri, state, "access_denied", DENIED)
+    code = new_secret()
+    AuthorizationCode.objects.create(
+        application=application,
+        user=user,
+        code_hash=digest(code),
+        redirect_uri=redirect_uri,
+        code_challenge=flow.get("code_challenge", ""),
+        code_challenge_method=method,
+        expires_at=timezone.now() + CODE_LIFETIME,
+    )
+    values = {"code": code}
+    if state is not None:
+        values["state"] = state
+    return HttpResponseRedirect(_with_query(redirect_uri, values))
+
+
+def _token_error(error: str, description: str, status: int = 400, headers=None) -> JsonResponse:
+    response = JsonResponse(
+        {"error": error, "error_description": description}, status=status, headers=headers
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _client_credentials(request: HttpRequest, form: QueryDict) -> tuple[str, str, bool]:
+    """(client_id, secret, came by HTTP Basic)."""
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            client_id, _, secret = base64.b64decode(value).decode().partition(":")
+        except (ValueError, UnicodeDecodeError):
+            return "", "", True
+        return client_id, secret, True
+    return form.get("client_id", ""), form.get("client_secret", ""), False
+
+
+def _pkce_ok(code: AuthorizationCode, verifier: str) -> bool:
+    if not code.code_challenge:
+        return True
+    if not verifier:
+        return False
+    if code.code_challenge_method == "S256":
+        hashed = hashlib.sha256(verifier.encode()).digest()
+        verifier = base64.urlsafe_b64encode(hashed).rstrip(b"=").decode()
+    return secrets.compare_digest(verifier, code.code_challenge)
+
+
+@csrf_exempt
+@login_not_required
+@never_cache
+@require_POST
+def token(request: HttpRequest) -> JsonResponse:
+    form = request.POST
+    client_id, secret, basic = _client_credentials(request, form)
+    application = OAuthApplication.objects.filter(client_id=client_id).first()
+    if application is None or not secrets_match(secret, application.client_secret_hash):
+        headers = {"WWW-Authenticate": 'Basic realm="Kantata OX sandbox"'} if basic else None
+        return _token_error("invalid_client", "Client authentication failed.", 401, headers)
+    grant_type = form.get("grant_type", "")
+    if not grant_type:
+        return _token_error("invalid_request", "grant_type is required.")
+    if grant_type != "authorization_code":
+        return _token_error("unsupported_grant_type", f"{grant_type} is not supported.")
+    raw_code, redirect_uri = form.get("code", ""), form.get("redirect_uri", "")
+    if not raw_code or not redirect_uri:
+        return _token_error("invalid_request", "code and redirect_uri are required.")
+    invalid = _token_error(
+        "invalid_grant",
+        "The authorization code is invalid, expired, "
+        "already used, or was issued to another client or redirect URI.",
+    )
+    with transaction.atomic():
+        code = (
+            AuthorizationCode.objects.select_for_update().filter(code_hash=digest(raw_code)).first()
+        )
+        if code is None or code.application_id != application.pk:
+            return invalid
+        if code.used_at is not None:
+            # A replayed code may be stolen: revoke what it gave (RFC 6749 4.1.2).
+            AccessToken.objects.filter(authorization_code=code).update(revoked_at=timezone.now())
+            return invalid
+        if code.expires_at <= timezone.now() or code.redirect_uri != redirect_uri:
+            return invalid
+        if not _pkce_ok(code, form.get("code_verifier", "")):
+            return invalid
+        code.used_at = timezone.now()
+        code.save(update_fields=["used_at"])
+        access_token = issue_token(code.user, application, code)
+    response = JsonResponse({"access_token": access_token, "token_type": "bearer"})
+    response["Cache-Control"] = "no-store"
+    response["Pragma"] = "no-cache"
+    return response

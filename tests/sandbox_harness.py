@@ -1,0 +1,284 @@
+"""The Kantata OX sandbox as a real server process, for tests that speak HTTP to it.
+
+pytest-django's live_server flushes the database after every test, so the sandbox runs
+as its own gunicorn process with its own database (a fresh PostgreSQL database when
+this test run's DATABASE_URL is PostgreSQL, else a SQLite file), migrated and seeded
+once per session. Tests share the seeded data: writers create uniquely named groups.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import requests
+
+from kantata_admin.sandbox.demo import (  # re-exported: tests import them from here
+    ADMIN_EMAIL,
+    EDITOR_EMAIL,
+    OTHER_ACCOUNT_EMAIL,
+    READONLY_EMAIL,
+    SANDBOX_PASSWORD,
+)
+
+__all__ = [
+    "ADMIN_EMAIL",
+    "DASHBOARD_CLIENT_ID",
+    "DASHBOARD_CLIENT_SECRET",
+    "EDITOR_EMAIL",
+    "OTHER_ACCOUNT_EMAIL",
+    "READONLY_EMAIL",
+    "SANDBOX_PASSWORD",
+    "SandboxServer",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+# The defaults settings.py gives the dashboard application when KANTATA_SANDBOX is on
+# and no real credentials are set; the harness clears real ones for its server.
+DASHBOARD_CLIENT_ID = "kantata-admin-sandbox"
+DASHBOARD_CLIENT_SECRET = "sandbox-client-secret-not-for-production"
+STARTUP_TIMEOUT = 60.0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _postgres_url_for(name: str) -> str | None:
+    """A URL for database `name` on the test run's PostgreSQL server, created fresh."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
+        return None
+    import psycopg  # only needed when PostgreSQL is in use
+
+    parts = urlsplit(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _drop_postgres(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@dataclass
+class SandboxServer:
+    """One sandbox process; `url` is the sandbox root, `api_url` the API base."""
+
+    workdir: Path
+    groups: int = 250
+    seed: int = 1
+    port: int = field(default_factory=_free_port)
+    process: subprocess.Popen | None = None
+    database_url: str = ""
+    pg_database: str | None = None
+    session: requests.Session = field(default_factory=requests.Session)
+    seed_output: str = ""  # what sandbox_seed printed, including how long it took
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}/sandbox"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/v1"
+
+    @property
+    def oauth_url(self) -> str:
+        """What settings.KANTATA_OAUTH_URL is when the dashboard uses this sandbox."""
+        return self.url
+
+    def env(self) -> dict[str, str]:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("KANTATA_", "DJANGO_", "PYTEST_")) and key != "DATABASE_URL"
+        }
+        env.update(
+            DEBUG="true",
+            KANTATA_SANDBOX="true",
+            PORT=str(self.port),
+            DATABASE_URL=self.database_url,
+            CACHE_KEY_PREFIX=f"sandbox-test-{uuid.uuid4().hex[:12]}",
+            DJANGO_SETTINGS_MODULE="kantata_admin.settings",
+            MFA_REQUIRED="false",
+            LOG_LEVEL="WARNING",
+            PYTHONUNBUFFERED="1",
+        )
+        if os.environ.get("REDIS_URL"):
+            env["REDIS_URL"] = os.environ["REDIS_URL"]
+        return env
+
+    # --- lifecycle -------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.pg_database = f"kantata_sandbox_test_{os.getpid()}_{self.port}"
+        self.database_url = _postgres_url_for(self.pg_database) or ""
+        if not self.database_url:
+            self.pg_database = None
+            self.database_url = f"sqlite:///{self.workdir / 'sandbox.sqlite3'}"
+        self.manage("migrate", "--no-input", "-v", "0")
+        self.seed_output = self.manage(
+            "sandbox_seed", "--groups", str(self.groups), "--seed", str(self.seed)
+        )
+        self._stderr = (self.workdir / "gunicorn.stderr").open("w+")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "kantata_admin.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "1",
+                "--threads",
+                "8",
+                "--worker-class",
+                "gthread",
+                "--timeout",
+                "120",
+            ],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=subprocess.DEVNULL,
+            stderr=self._stderr,
+        )
+        self._wait_until_ready()
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"sandbox server exited early:\n{self.server_log()}")
+            try:
+                if requests.get(f"{self.base}/healthz", timeout=2).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"sandbox server did not start in time:\n{self.server_log()}")
+
+    def server_log(self) -> str:
+        """gunicorn's stderr so far: tracebacks of failing requests land here."""
+        self._stderr.flush()
+        return (self.workdir / "gunicorn.stderr").read_text()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.session.close()
+        if getattr(self, "_stderr", None):
+            self._stderr.close()
+        if self.pg_database:
+            _drop_postgres(self.pg_database)
+
+    # --- helpers for tests -----------------------------------------------------------
+
+    def manage(self, *args: str) -> str:
+        """Run a manage.py command against the sandbox database; returns its stdout."""
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(
+                f"manage.py {' '.join(args)} failed ({result.returncode}):\n{result.stderr}"
+            )
+        return result.stdout
+
+    def token(self, email: str = ADMIN_EMAIL) -> str:
+        """A new personal bearer token for a seeded user."""
+        return self.manage("sandbox_token", email).strip()
+
+    def tokens(self, email: str, count: int) -> list[str]:
+        """`count` new tokens for one user in one command (each manage call costs ~1 s)."""
+        return self.manage("sandbox_token", email, "--count", str(count)).split()
+
+    def register_redirect_uri(self, client_id: str, uri: str) -> None:
+        self.manage("sandbox_application", client_id, "--add-redirect-uri", uri)
+
+    def register_application(
+        self, client_id: str, secret: str, redirect_uris: list[str], name: str = "Test app"
+    ) -> None:
+        args = ["sandbox_application", client_id, "--secret", secret, "--name", name]
+        for uri in redirect_uris:
+            args += ["--add-redirect-uri", uri]
+        self.manage(*args)
+
+    def fault(self, token: str, **body) -> dict:
+        """Make the next API calls with `token` misbehave; see docs/sandbox.md."""
+        response = self.session.post(
+            f"{self.url}/faults", json=body, headers={"Authorization": f"Bearer {token}"}
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def clear_faults(self, token: str) -> None:
+        response = self.session.delete(
+            f"{self.url}/faults", headers={"Authorization": f"Bearer {token}"}
+        )
+        response.raise_for_status()
+
+    def set_rate_limit(self, token: str, per_minute: int | None) -> None:
+        """Override the requests-a-minute limit for `token` (None: back to the setting)."""
+        response = self.session.post(
+            f"{self.url}/rate_limit",
+            json={"requests_per_minute": per_minute},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        response.raise_for_status()
+
+    def api(self, token: str) -> requests.Session:
+        """A requests session that sends `token` on every call."""
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {token}"
+        return session
+
+
+def _serve(tmp_path_factory: pytest.TempPathFactory, name: str, groups: int) -> Iterator:
+    server = SandboxServer(workdir=tmp_path_factory.mktemp(name), groups=groups)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    """The sandbox, seeded with the default demo data (seed 1)."""
+    yield from _serve(tmp_path_factory, "sandbox", 250)
+
+
+@pytest.fixture(scope="session")
+def sandbox_10k(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    """A second sandbox seeded with 10,000 groups; started only when a test asks."""
+    yield from _serve(tmp_path_factory, "sandbox_10k", 10_000)
