@@ -1,0 +1,100 @@
+"""A client for the Kantata OX API. No Django in here: settings are passed in.
+
+client = KantataClient(token, base_url=settings.KANTATA_API_URL)
+page = client.workspace_groups.list(WorkspaceGroupFilters(companies_only=True))
+for group in client.workspace_groups.iter_all(include=["workspaces"]): ...
+"""
+
+from .client import DEFAULT_BASE_URL, USER_AGENT, KantataClient
+from .errors import (
+    APIError,
+    AuthenticationError,
+    BadRequest,
+    ConnectionFailed,
+    ErrorDetail,
+    InsecureBaseURL,
+    InvalidRequest,
+    KantataError,
+    MalformedResponse,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ServiceUnavailable,
+    Timeout,
+    TransportError,
+    ValidationFailed,
+    error_for_response,
+)
+from .filters import (
+    WORKSPACE_GROUP_INCLUDES,
+    WORKSPACE_GROUP_ORDERS,
+    ChoiceValue,
+    CurrencyValue,
+    DateRange,
+    NumberValue,
+    TextValue,
+    WorkspaceFilters,
+    WorkspaceGroupFilters,
+)
+from .observability import Call, CallRecorder, track_calls
+from .pagination import Page
+from .payloads import ExternalReferenceInput, WorkspaceGroupInput
+from .records import (
+    CustomField,
+    CustomFieldChoice,
+    CustomFieldValue,
+    ExternalReference,
+    RateCardSet,
+    User,
+    Workspace,
+    WorkspaceGroup,
+)
+from .retry import NO_RETRIES, RetryPolicy
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "NO_RETRIES",
+    "USER_AGENT",
+    "WORKSPACE_GROUP_INCLUDES",
+    "WORKSPACE_GROUP_ORDERS",
+    "APIError",
+    "AuthenticationError",
+    "BadRequest",
+    "Call",
+    "CallRecorder",
+    "ChoiceValue",
+    "ConnectionFailed",
+    "CurrencyValue",
+    "CustomField",
+    "CustomFieldChoice",
+    "CustomFieldValue",
+    "DateRange",
+    "ErrorDetail",
+    "ExternalReference",
+    "ExternalReferenceInput",
+    "InsecureBaseURL",
+    "InvalidRequest",
+    "KantataClient",
+    "KantataError",
+    "MalformedResponse",
+    "NotFound",
+    "NumberValue",
+    "Page",
+    "PermissionDenied",
+    "RateCardSet",
+    "RateLimited",
+    "RetryPolicy",
+    "ServiceUnavailable",
+    "TextValue",
+    "Timeout",
+    "TransportError",
+    "User",
+    "ValidationFailed",
+    "Workspace",
+    "WorkspaceFilters",
+    "WorkspaceGroup",
+    "WorkspaceGroupFilters",
+    "WorkspaceGroupInput",
+    "error_for_response",
+    "track_calls",
+]

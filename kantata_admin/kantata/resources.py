@@ -1,0 +1,320 @@
+"""Resource namespaces: one line per method over the client's request layer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from .filters import (
+    WORKSPACE_GROUP_INCLUDES,
+    IdLike,
+    WorkspaceFilters,
+    WorkspaceGroupFilters,
+    WorkspaceGroupOrder,
+    encode_id,
+    encode_id_list,
+    encode_names,
+    encode_order,
+    encode_text,
+)
+from .pagination import Page
+from .payloads import ExternalReferenceInput, WorkspaceGroupInput, workspace_group_body
+from .records import (
+    CustomField,
+    CustomFieldChoice,
+    CustomFieldValue,
+    ExternalReference,
+    RateCardSet,
+    User,
+    Workspace,
+    WorkspaceGroup,
+)
+
+if TYPE_CHECKING:
+    from .client import KantataClient
+
+GROUP_SUBJECT = "WorkspaceGroup"
+Payload = WorkspaceGroupInput | Mapping[str, Any]
+
+
+def group_params(
+    filters: WorkspaceGroupFilters | None = None,
+    *,
+    include: Iterable[str] = (),
+    order: WorkspaceGroupOrder | str | None = None,
+    optional_fields: Iterable[str] = (),
+) -> dict[str, str]:
+    """Query parameters of a workspace group listing."""
+    params = filters.to_params() if filters is not None else {}
+    if include := encode_names(include, name="include", allowed=WORKSPACE_GROUP_INCLUDES):
+        params["include"] = include
+    if order is not None:
+        params["order"] = encode_order(order)
+    if optional := encode_names(optional_fields, name="optional_fields", allowed=None):
+        params["optional_fields"] = optional
+    return params
+
+
+def _include(include: Iterable[str]) -> dict[str, str]:
+    return group_params(include=include)
+
+
+def _path(collection: str, record_id: IdLike) -> str:
+    # Validating the id keeps a stray "../" or query out of the path.
+    return f"/{collection}/{encode_id(record_id, name='id')}.json"
+
+
+def _named(name: str | None) -> dict[str, str]:
+    # Passing the group's current name saves update() a read.
+    return {} if name is None else {"name": name}
+
+
+def _subject_params(subject_type: str, subject_ids: Iterable[IdLike] | None) -> dict[str, str]:
+    params = {"subject_type": encode_text(subject_type, name="subject_type")}
+    if subject_ids is not None:
+        params["with_subject_id"] = encode_id_list(subject_ids, name="subject_ids")
+    return params
+
+
+class _Resource:
+    def __init__(self, client: KantataClient) -> None:
+        self._client = client
+
+
+class WorkspaceGroups(_Resource):
+    """`/workspace_groups`: list for tables, `iter_all` for exports, and the writes."""
+
+    path = "/workspace_groups.json"
+
+    def list(
+        self,
+        filters: WorkspaceGroupFilters | None = None,
+        *,
+        include: Iterable[str] = (),
+        order: WorkspaceGroupOrder | str | None = None,
+        optional_fields: Iterable[str] = (),
+        page: int = 1,
+        per_page: int = 20,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> Page[WorkspaceGroup]:
+        params = group_params(
+            filters, include=include, order=order, optional_fields=optional_fields
+        )
+        return self._client.list_page(
+            self.path,
+            WorkspaceGroup,
+            params,
+            page=page,
+            per_page=per_page,
+            limit=limit,
+            offset=offset,
+        )
+
+    def iter_all(
+        self,
+        filters: WorkspaceGroupFilters | None = None,
+        *,
+        include: Iterable[str] = (),
+        order: WorkspaceGroupOrder | str | None = None,
+        optional_fields: Iterable[str] = (),
+        per_page: int = 200,
+    ) -> Iterator[WorkspaceGroup]:
+        params = group_params(
+            filters, include=include, order=order, optional_fields=optional_fields
+        )
+        return self._client.iter_all(self.path, WorkspaceGroup, params, per_page=per_page)
+
+    def get(self, group_id: IdLike, *, include: Iterable[str] = ()) -> WorkspaceGroup:
+        return self._client.fetch_one(
+            "GET", _path("workspace_groups", group_id), WorkspaceGroup, params=_include(include)
+        )
+
+    def create(self, payload: Payload, *, include: Iterable[str] = ()) -> WorkspaceGroup:
+        body = workspace_group_body(payload, creating=True)
+        return self._client.create(
+            self.path,
+            WorkspaceGroup,
+            json=body,
+            params=_include(include),
+            find_existing=lambda: self.find_by_name(
+                body["workspace_group"]["name"], include=include
+            ),
+        )
+
+    def update(
+        self, group_id: IdLike, payload: Payload, *, include: Iterable[str] = ()
+    ) -> WorkspaceGroup:
+        """PUT the fields given. The API requires `name` on every update; when the payload
+        has none, the current name is read first (one extra call)."""
+        body = workspace_group_body(payload, creating=False)
+        if "name" not in body["workspace_group"]:
+            body["workspace_group"]["name"] = self.get(group_id).name
+        return self._client.fetch_one(
+            "PUT",
+            _path("workspace_groups", group_id),
+            WorkspaceGroup,
+            params=_include(include),
+            json=body,
+        )
+
+    def delete(self, group_id: IdLike) -> None:
+        self._client.delete(_path("workspace_groups", group_id))
+
+    def add_workspace_ids(
+        self, group_id: IdLike, workspace_ids: Iterable[IdLike], *, name: str | None = None
+    ) -> WorkspaceGroup:
+        payload = {"add_workspace_ids": list(workspace_ids), **_named(name)}
+        return self.update(group_id, payload, include=["workspaces"])
+
+    def remove_workspace_ids(
+        self, group_id: IdLike, workspace_ids: Iterable[IdLike], *, name: str | None = None
+    ) -> WorkspaceGroup:
+        payload = {"remove_workspace_ids": list(workspace_ids), **_named(name)}
+        return self.update(group_id, payload, include=["workspaces"])
+
+    def external_reference(
+        self,
+        group_id: IdLike,
+        reference: ExternalReferenceInput | Mapping[str, Any],
+        *,
+        name: str | None = None,
+    ) -> WorkspaceGroup:
+        """Attach (or update) an integration's external reference on the group."""
+        payload = {"external_reference": reference, **_named(name)}
+        return self.update(group_id, payload, include=["external_references"])
+
+    def find_by_name(self, name: str, *, include: Iterable[str] = ()) -> WorkspaceGroup | None:
+        """The group named `name`, compared case-insensitively as the API enforces uniqueness."""
+        wanted = name.strip().lower()
+        filters = WorkspaceGroupFilters(matching=name)
+        return next(
+            (g for g in self.iter_all(filters, include=include) if g.name.lower() == wanted), None
+        )
+
+
+class Workspaces(_Resource):
+    """`/workspaces` (projects): by group, by name, or by search text."""
+
+    path = "/workspaces.json"
+
+    def list(
+        self,
+        filters: WorkspaceFilters | None = None,
+        *,
+        include: Iterable[str] = (),
+        page: int = 1,
+        per_page: int = 20,
+    ) -> Page[Workspace]:
+        params = {**(filters.to_params() if filters else {}), **_names("include", include)}
+        return self._client.list_page(self.path, Workspace, params, page=page, per_page=per_page)
+
+    def iter_all(
+        self, filters: WorkspaceFilters | None = None, *, include: Iterable[str] = ()
+    ) -> Iterator[Workspace]:
+        params = {**(filters.to_params() if filters else {}), **_names("include", include)}
+        return self._client.iter_all(self.path, Workspace, params)
+
+    def for_groups(self, group_ids: Iterable[IdLike]) -> Iterator[Workspace]:
+        return self.iter_all(WorkspaceFilters(workspace_groups=list(group_ids)))
+
+    def search(self, text: str, *, page: int = 1, per_page: int = 20) -> Page[Workspace]:
+        return self.list(WorkspaceFilters(search=text), page=page, per_page=per_page)
+
+
+def _names(param: str, names: Iterable[str]) -> dict[str, str]:
+    encoded = encode_names(names, name=param, allowed=None)
+    return {param: encoded} if encoded else {}
+
+
+class CustomFields(_Resource):
+    """`/custom_fields` of a subject type, with their choices resolved."""
+
+    path = "/custom_fields.json"
+
+    def list(
+        self, *, subject_type: str = GROUP_SUBJECT, page: int = 1, per_page: int = 200
+    ) -> Page[CustomField]:
+        params = {"subject_type": subject_type, "include": "choices"}
+        return self._client.list_page(self.path, CustomField, params, page=page, per_page=per_page)
+
+    def iter_all(self, *, subject_type: str = GROUP_SUBJECT) -> Iterator[CustomField]:
+        return self._client.iter_all(
+            self.path, CustomField, {"subject_type": subject_type, "include": "choices"}
+        )
+
+
+class CustomFieldChoices(_Resource):
+    """`/custom_field_choices` of some custom fields."""
+
+    path = "/custom_field_choices.json"
+
+    def iter_all(self, custom_field_ids: Iterable[IdLike]) -> Iterator[CustomFieldChoice]:
+        params = {"for_custom_fields": encode_id_list(custom_field_ids, name="custom_field_ids")}
+        return self._client.iter_all(self.path, CustomFieldChoice, params)
+
+
+class CustomFieldValues(_Resource):
+    """`/custom_field_values` of a subject type, optionally of some subjects only."""
+
+    path = "/custom_field_values.json"
+
+    def list(
+        self,
+        *,
+        subject_type: str = GROUP_SUBJECT,
+        subject_ids: Iterable[IdLike] | None = None,
+        page: int = 1,
+        per_page: int = 200,
+    ) -> Page[CustomFieldValue]:
+        params = _subject_params(subject_type, subject_ids)
+        return self._client.list_page(
+            self.path, CustomFieldValue, params, page=page, per_page=per_page
+        )
+
+    def iter_all(
+        self, *, subject_type: str = GROUP_SUBJECT, subject_ids: Iterable[IdLike] | None = None
+    ) -> Iterator[CustomFieldValue]:
+        return self._client.iter_all(
+            self.path, CustomFieldValue, _subject_params(subject_type, subject_ids)
+        )
+
+
+class RateCardSets(_Resource):
+    path = "/rate_card_sets.json"
+
+    def list(self, *, page: int = 1, per_page: int = 20) -> Page[RateCardSet]:
+        return self._client.list_page(self.path, RateCardSet, {}, page=page, per_page=per_page)
+
+    def iter_all(self) -> Iterator[RateCardSet]:
+        return self._client.iter_all(self.path, RateCardSet, {})
+
+
+class ExternalReferences(_Resource):
+    path = "/external_references.json"
+
+    def list(
+        self,
+        *,
+        subject_type: str = GROUP_SUBJECT,
+        subject_ids: Iterable[IdLike] | None = None,
+        page: int = 1,
+        per_page: int = 20,
+    ) -> Page[ExternalReference]:
+        params = _subject_params(subject_type, subject_ids)
+        return self._client.list_page(
+            self.path, ExternalReference, params, page=page, per_page=per_page
+        )
+
+    def iter_all(
+        self, *, subject_type: str = GROUP_SUBJECT, subject_ids: Iterable[IdLike] | None = None
+    ) -> Iterator[ExternalReference]:
+        return self._client.iter_all(
+            self.path, ExternalReference, _subject_params(subject_type, subject_ids)
+        )
+
+
+class Users(_Resource):
+    def me(self) -> User:
+        """Who the token belongs to."""
+        return self._client.fetch_one("GET", "/users/me.json", User)

@@ -1,0 +1,108 @@
+"""Clients for the real sandbox server, one token per role, and the seeded data once."""
+
+import contextlib
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from kantata_admin.kantata import KantataClient, RetryPolicy, WorkspaceGroup
+from tests.sandbox_harness import ADMIN_EMAIL, OTHER_ACCOUNT_EMAIL, READONLY_EMAIL
+
+# Short waits so retry tests take tenths of a second, not seconds.
+FAST_RETRIES = RetryPolicy(max_attempts=4, backoff_base=0.02, backoff_cap=0.1, total_budget=15)
+
+
+class Sleeps(list):
+    """An injectable sleep that really sleeps and remembers how long."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+        time.sleep(seconds)
+
+
+@pytest.fixture(scope="session")
+def admin_token(sandbox) -> str:
+    return sandbox.token(ADMIN_EMAIL)
+
+
+@pytest.fixture(scope="session")
+def readonly_token(sandbox) -> str:
+    return sandbox.token(READONLY_EMAIL)
+
+
+@pytest.fixture(scope="session")
+def other_account_token(sandbox) -> str:
+    return sandbox.token(OTHER_ACCOUNT_EMAIL)
+
+
+@pytest.fixture(scope="session")
+def fault_token(sandbox) -> str:
+    """A token of its own, so queued faults never reach other tests' calls."""
+    return sandbox.token(ADMIN_EMAIL)
+
+
+@pytest.fixture
+def client(sandbox, admin_token) -> KantataClient:
+    return KantataClient(admin_token, base_url=sandbox.api_url, retry=FAST_RETRIES)
+
+
+@pytest.fixture
+def sleeps() -> Sleeps:
+    return Sleeps()
+
+
+@pytest.fixture
+def faulty(sandbox, fault_token, sleeps) -> Iterator[KantataClient]:
+    """A client whose token takes injected faults; they are cleared before and after."""
+    sandbox.clear_faults(fault_token)
+    yield KantataClient(fault_token, base_url=sandbox.api_url, retry=FAST_RETRIES, sleep=sleeps)
+    sandbox.clear_faults(fault_token)
+
+
+@pytest.fixture
+def new_group(client) -> Iterator:
+    """Creates uniquely named groups and deletes them afterwards."""
+    created: list[WorkspaceGroup] = []
+
+    def make(**fields) -> WorkspaceGroup:
+        fields.setdefault("name", unique_name())
+        group = client.workspace_groups.create(fields)
+        created.append(group)
+        return group
+
+    yield make
+    for group in created:
+        with contextlib.suppress(Exception):
+            client.workspace_groups.delete(group.id)
+
+
+def unique_name(prefix: str = "Client test") -> str:
+    return f"{prefix} {time.time_ns()}"
+
+
+@dataclass
+class Seeded:
+    """The admin's account as the API shows it: groups with every include, fields, values."""
+
+    groups: dict[str, WorkspaceGroup]
+    fields: dict[str, object]
+    # (group id, field id) -> the raw `value` the API sends
+    values: dict[tuple[str, str], object] = field(default_factory=dict)
+
+
+@pytest.fixture(scope="session")
+def seeded(sandbox, admin_token) -> Seeded:
+    client = KantataClient(admin_token, base_url=sandbox.api_url)
+    groups = {
+        g.id: g
+        for g in client.workspace_groups.iter_all(
+            include=["workspaces", "rate_card_sets", "external_references"]
+        )
+    }
+    fields = {f.id: f for f in client.custom_fields.iter_all()}
+    values = {
+        (v.subject_id, v.custom_field_id): v.value for v in client.custom_field_values.iter_all()
+    }
+    return Seeded(groups=groups, fields=fields, values=values)

@@ -1,0 +1,299 @@
+"""Each error class from a real sandbox answer or injected fault; retries; safe creates."""
+
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+
+from kantata_admin.kantata import (
+    NO_RETRIES,
+    AuthenticationError,
+    BadRequest,
+    ConnectionFailed,
+    KantataClient,
+    MalformedResponse,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    RetryPolicy,
+    ServiceUnavailable,
+    Timeout,
+    ValidationFailed,
+    WorkspaceGroupFilters,
+    track_calls,
+)
+from tests.kantata.conftest import FAST_RETRIES, unique_name
+from tests.sandbox_harness import ADMIN_EMAIL, SANDBOX_PASSWORD
+
+
+def test_unknown_token_is_an_authentication_error(sandbox):
+    client = KantataClient("not-a-real-token", base_url=sandbox.api_url)
+    with pytest.raises(AuthenticationError) as caught:
+        client.users.me()
+    assert caught.value.status == 401
+    assert caught.value.messages == ("Invalid OAuth 2 Request",)
+    assert caught.value.path == "/users/me.json"
+    assert "not-a-real-token" not in str(caught.value)
+
+
+def _oauth_token(sandbox, email: str, client_id: str) -> str:
+    """A token through the real authorization-code flow, for an application of its own."""
+    secret, redirect = "test-secret", "http://127.0.0.1:1/callback"
+    sandbox.register_application(client_id, secret, [redirect])
+    browser = requests.Session()
+    signin = f"{sandbox.url}/signin"
+    browser.get(signin)
+    csrf = {"csrfmiddlewaretoken": browser.cookies.get("csrftoken", "")}
+    browser.post(signin, data={**csrf, "email": email, "password": SANDBOX_PASSWORD})
+    flow = {"client_id": client_id, "redirect_uri": redirect, "response_type": "code"}
+    answer = browser.post(
+        f"{sandbox.url}/oauth/authorize",
+        data={**flow, **csrf, "decision": "approve"},
+        allow_redirects=False,
+    )
+    code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
+    token = requests.post(
+        f"{sandbox.url}/oauth/token",
+        data={
+            "client_id": client_id,
+            "client_secret": secret,
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect,
+        },
+    )
+    return token.json()["access_token"]
+
+
+def test_revoked_token_is_an_authentication_error(sandbox):
+    client_id = f"revoke-test-{time.time_ns()}"
+    token = _oauth_token(sandbox, ADMIN_EMAIL, client_id)
+    client = KantataClient(token, base_url=sandbox.api_url)
+    assert client.users.me().email_address == ADMIN_EMAIL
+    sandbox.manage("sandbox_revoke", ADMIN_EMAIL, client_id)
+    with pytest.raises(AuthenticationError) as caught:
+        client.users.me()
+    assert caught.value.messages == ("Invalid OAuth 2 Request",)
+
+
+def test_readonly_user_may_not_write(sandbox, readonly_token):
+    client = KantataClient(readonly_token, base_url=sandbox.api_url)
+    with pytest.raises(PermissionDenied) as caught:
+        client.workspace_groups.create({"name": unique_name()})
+    assert caught.value.status == 403
+    assert caught.value.path == "/workspace_groups.json"
+
+
+def test_missing_group_is_not_found(client):
+    with pytest.raises(NotFound) as caught:
+        client.workspace_groups.get(999999999)
+    assert caught.value.status == 404
+    assert caught.value.path == "/workspace_groups/999999999.json"
+
+
+def test_other_accounts_group_is_not_found(sandbox, client, other_account_token):
+    other = KantataClient(other_account_token, base_url=sandbox.api_url)
+    foreign = other.workspace_groups.list(per_page=1).records[0]
+    with pytest.raises(NotFound):
+        client.workspace_groups.get(foreign.id)
+
+
+def test_duplicate_name_fails_validation_with_its_field(client, new_group):
+    group = new_group()
+    with pytest.raises(ValidationFailed) as caught:
+        client.workspace_groups.create({"name": group.name.upper()})
+    error = caught.value
+    assert error.status == 422
+    assert "name" in error.field_errors
+    assert all(e.field and e.message for e in error.errors)
+
+
+def test_bad_query_is_a_bad_request(client):
+    # The client refuses bad values itself, so go under it to reach the server's 400.
+    with pytest.raises(BadRequest) as caught:
+        client.request("GET", "/workspace_groups.json", params={"order": "colour:asc"})
+    assert caught.value.status == 400
+    assert caught.value.details[0].type == "system"
+
+
+def test_rate_limit_is_reported_with_retry_after(sandbox, fault_token):
+    sandbox.set_rate_limit(fault_token, 1)
+    try:
+        client = KantataClient(fault_token, base_url=sandbox.api_url, retry=NO_RETRIES)
+        client.users.me()
+        with pytest.raises(RateLimited) as caught:
+            client.users.me()
+        assert caught.value.status == 429
+        assert 0 < caught.value.retry_after <= 60
+    finally:
+        sandbox.set_rate_limit(fault_token, None)
+
+
+def test_429_with_retry_after_is_retried_after_that_delay(sandbox, fault_token, faulty, sleeps):
+    sandbox.fault(fault_token, kind="429", retry_after=1)
+    with track_calls() as calls:
+        assert faulty.users.me().email_address
+    assert [c.status for c in calls.calls] == [429, 200]
+    assert calls.calls[1].retries == 1
+    assert len(sleeps) == 1 and 1 <= sleeps[0] < 1.1
+
+
+def test_429_without_retry_after_backs_off(sandbox, fault_token, faulty, sleeps):
+    sandbox.fault(fault_token, kind="429", count=2)
+    with track_calls() as calls:
+        faulty.workspace_groups.list(per_page=1)
+    assert [c.status for c in calls.calls] == [429, 429, 200]
+    assert len(sleeps) == 2 and all(0 < s <= FAST_RETRIES.backoff_cap for s in sleeps)
+
+
+def test_503_is_retried_then_given_up(sandbox, fault_token, faulty):
+    sandbox.fault(fault_token, kind="503", count=10)
+    with track_calls() as calls, pytest.raises(ServiceUnavailable) as caught:
+        faulty.users.me()
+    assert calls.count == FAST_RETRIES.max_attempts
+    assert caught.value.status == 503 and caught.value.messages
+
+
+def test_a_create_is_not_repeated_on_503(sandbox, fault_token, faulty):
+    sandbox.fault(fault_token, kind="503")
+    with track_calls() as calls, pytest.raises(ServiceUnavailable):
+        faulty.workspace_groups.create({"name": unique_name()})
+    assert calls.count == 1
+
+
+def test_a_create_is_retried_after_429(sandbox, fault_token, faulty, client):
+    sandbox.fault(fault_token, kind="429", retry_after=0)
+    name = unique_name()
+    group = faulty.workspace_groups.create({"name": name})
+    try:
+        assert group.name == name
+        assert len(client.workspace_groups.list(WorkspaceGroupFilters(matching=name)).records) == 1
+    finally:
+        client.workspace_groups.delete(group.id)
+
+
+def test_malformed_json_is_reported(sandbox, fault_token, faulty):
+    sandbox.fault(fault_token, kind="malformed")
+    with pytest.raises(MalformedResponse) as caught:
+        faulty.workspace_groups.list()
+    assert caught.value.path == "/workspace_groups.json"
+
+
+def test_dropped_connection_on_a_read_is_retried(sandbox, fault_token, faulty):
+    sandbox.fault(fault_token, kind="drop")
+    with track_calls() as calls:
+        assert faulty.users.me()
+    assert [c.status for c in calls.calls] == [None, 200]
+
+
+def test_dropped_connection_without_retries_is_connection_failed(sandbox, fault_token):
+    client = KantataClient(fault_token, base_url=sandbox.api_url, retry=NO_RETRIES)
+    sandbox.fault(fault_token, kind="drop")
+    with pytest.raises(ConnectionFailed) as caught:
+        client.users.me()
+    assert caught.value.maybe_processed
+    assert caught.value.path == "/users/me.json"
+
+
+def test_read_timeout_is_reported_and_retried_for_reads(sandbox, fault_token, sleeps):
+    slow = KantataClient(fault_token, base_url=sandbox.api_url, read_timeout=0.3, retry=NO_RETRIES)
+    sandbox.fault(fault_token, kind="delay", delay_ms=1500)
+    with pytest.raises(Timeout) as caught:
+        slow.users.me()
+    assert "?" not in str(caught.value)
+    retrying = KantataClient(
+        fault_token, base_url=sandbox.api_url, read_timeout=0.3, retry=FAST_RETRIES, sleep=sleeps
+    )
+    sandbox.fault(fault_token, kind="delay", delay_ms=1500)
+    with track_calls() as calls:
+        retrying.users.me()
+    assert [c.status for c in calls.calls] == [None, 200]
+
+
+def test_refused_connection_is_connection_failed():
+    client = KantataClient(
+        "token",
+        base_url="http://127.0.0.1:9/api/v1",
+        retry=RetryPolicy(max_attempts=2, backoff_base=0),
+    )
+    with track_calls() as calls, pytest.raises(ConnectionFailed) as caught:
+        client.users.me()
+    assert not caught.value.maybe_processed
+    assert calls.count == 2
+
+
+def test_timed_out_create_is_not_duplicated(sandbox, fault_token, client):
+    """The create lands, its answer is late; the client finds it instead of sending again."""
+    slow = KantataClient(
+        fault_token, base_url=sandbox.api_url, read_timeout=0.5, retry=FAST_RETRIES
+    )
+    sandbox.fault(fault_token, kind="delay", delay_ms=2000)
+    name = unique_name()
+    with track_calls() as calls:
+        group = slow.workspace_groups.create({"name": name, "notes": "once"})
+    try:
+        assert group.name == name and group.notes == "once"
+        assert [(c.method, c.status) for c in calls.calls] == [("POST", None), ("GET", 200)]
+        same_name = client.workspace_groups.list(WorkspaceGroupFilters(matching=name))
+        assert [g.id for g in same_name] == [group.id]
+    finally:
+        client.workspace_groups.delete(group.id)
+
+
+def test_dropped_create_is_not_duplicated(sandbox, fault_token, faulty, client):
+    sandbox.fault(fault_token, kind="drop")
+    name = unique_name()
+    with track_calls() as calls:
+        group = faulty.workspace_groups.create({"name": name})
+    try:
+        assert [c.method for c in calls.calls] == ["POST", "GET"]
+        assert [
+            g.id for g in client.workspace_groups.list(WorkspaceGroupFilters(matching=name))
+        ] == [group.id]
+    finally:
+        client.workspace_groups.delete(group.id)
+
+
+def test_retries_of_an_update_and_delete(sandbox, fault_token, faulty, new_group):
+    group = new_group()
+    sandbox.fault(fault_token, kind="503")
+    assert faulty.workspace_groups.update(group.id, {"notes": "retried"}).notes == "retried"
+    sandbox.fault(fault_token, kind="429", retry_after=0)
+    with track_calls() as calls:
+        faulty.workspace_groups.delete(group.id)
+    assert [c.status for c in calls.calls] == [429, 204]
+
+
+def test_dropped_delete_is_retried_and_counts_as_done(sandbox, fault_token, faulty, client):
+    group = client.workspace_groups.create({"name": unique_name()})
+    sandbox.fault(fault_token, kind="drop")
+    with track_calls() as calls:
+        faulty.workspace_groups.delete(group.id)
+    assert [c.status for c in calls.calls] == [None, 404]
+    with pytest.raises(NotFound):
+        client.workspace_groups.get(group.id)
+
+
+def test_timed_out_update_is_retried(sandbox, fault_token, new_group):
+    group = new_group()
+    slow = KantataClient(
+        fault_token, base_url=sandbox.api_url, read_timeout=0.5, retry=FAST_RETRIES
+    )
+    sandbox.fault(fault_token, kind="delay", delay_ms=1500)
+    with track_calls() as calls:
+        updated = slow.workspace_groups.update(group.id, {"name": group.name, "notes": "late"})
+    assert updated.notes == "late"
+    assert [(c.method, c.status) for c in calls.calls] == [("PUT", None), ("PUT", 200)]
+
+
+def test_workspaces_of_another_account_fail_validation_on_that_field(
+    sandbox, client, new_group, other_account_token
+):
+    other = KantataClient(other_account_token, base_url=sandbox.api_url)
+    foreign = other.workspaces.list(per_page=1).records[0]
+    group = new_group()
+    with pytest.raises(ValidationFailed) as caught:
+        client.workspace_groups.add_workspace_ids(group.id, [foreign.id], name=group.name)
+    assert list(caught.value.field_errors) == ["add_workspace_ids"]
+    assert foreign.id in caught.value.field_errors["add_workspace_ids"][0]
