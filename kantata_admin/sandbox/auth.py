@@ -1,6 +1,7 @@
 """Bearer-token authentication and the wrapper every API view goes through."""
 
 import functools
+import logging
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_not_required
@@ -10,6 +11,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from kantata_admin.sandbox.credentials import token_for_bearer
 from kantata_admin.sandbox.models import AccessToken
+
+logger = logging.getLogger(__name__)
+INTERNAL_ERROR = "Something went wrong on our side. Please try again later."
 
 
 def bearer_token(request: HttpRequest) -> AccessToken | None:
@@ -24,13 +28,14 @@ def api_endpoint(view: Callable) -> Callable[..., HttpResponse]:
     # Imported here: these modules import this one for bearer_token.
     from kantata_admin.sandbox import faults, ratelimit
     from kantata_admin.sandbox.api.envelope import ApiContext
-    from kantata_admin.sandbox.api.errors import ApiError, ValidationFailed, oauth_error
+    from kantata_admin.sandbox.api.errors import (
+        ApiError,
+        ValidationFailed,
+        oauth_error,
+        system_error,
+    )
 
-    @csrf_exempt
-    @login_not_required
-    @never_cache
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def dispatch(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         token = bearer_token(request)
         if token is None:
             return oauth_error()
@@ -45,5 +50,18 @@ def api_endpoint(view: Callable) -> Callable[..., HttpResponse]:
         except (ApiError, ValidationFailed) as error:
             response = error.response()
         return faults.spoil(request, fault, response) if fault is not None else response
+
+    @csrf_exempt
+    @login_not_required
+    @never_cache
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return dispatch(request, *args, **kwargs)
+        except Exception:
+            # Responses are always JSON (seed), even for a bug: never Django's HTML 500.
+            # Method and path only: the bearer token travels in a header, never logged.
+            logger.exception("Sandbox API error on %s %s", request.method, request.path)
+            return system_error(500, INTERNAL_ERROR)
 
     return wrapper

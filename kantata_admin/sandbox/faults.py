@@ -80,8 +80,9 @@ def _positive(body: dict, name: str, default: int | None) -> int | None:
     value = body.get(name, default)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"{name} must be a non-negative integer")
+    # 2**31 - 1: what a PositiveIntegerField holds on every database.
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
+        raise ValueError(f"{name} must be an integer from 0 to {2**31 - 1}")
     return value
 
 
@@ -94,7 +95,9 @@ def faults(request: HttpRequest) -> HttpResponse:
         return oauth_error()
     if request.method == "DELETE":
         token.faults.all().delete()
-        return HttpResponse(status=204)
+        response = HttpResponse(status=204)
+        del response["Content-Type"]  # no content, so no content type
+        return response
     if request.method != "POST":
         return system_error(405, "Use POST or DELETE.")
     try:

@@ -5,7 +5,7 @@ import base64
 import hashlib
 import secrets
 from datetime import timedelta
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlencode, urlsplit, urlunsplit
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
@@ -63,7 +63,10 @@ def authorize(request: HttpRequest) -> HttpResponse:
     if redirect_uri not in application.redirect_uris:
         return _error_page(request, "The redirect_uri is not registered for this application.")
     state = flow.get("state")
-    if flow.get("response_type") != "code":
+    response_type = flow.get("response_type")
+    if not response_type:  # a required parameter is missing (RFC 6749 4.1.2.1)
+        return _redirect_error(redirect_uri, state, "invalid_request", "response_type is required.")
+    if response_type != "code":
         return _redirect_error(
             redirect_uri, state, "unsupported_response_type", "response_type must be code."
         )
@@ -117,7 +120,8 @@ def _client_credentials(request: HttpRequest, form: QueryDict) -> tuple[str, str
             client_id, _, secret = base64.b64decode(value).decode().partition(":")
         except (ValueError, UnicodeDecodeError):
             return "", "", True
-        return client_id, secret, True
+        # Both halves are form-urlencoded before Basic encoding (RFC 6749 2.3.1).
+        return unquote_plus(client_id), unquote_plus(secret), True
     return form.get("client_id", ""), form.get("client_secret", ""), False
 
 
@@ -137,6 +141,12 @@ def _pkce_ok(code: AuthorizationCode, verifier: str) -> bool:
 @never_cache
 @require_POST
 def token(request: HttpRequest) -> JsonResponse:
+    if request.body and request.content_type != "application/x-www-form-urlencoded":
+        # RFC 6749 4.1.3: the parameters come form-encoded. A JSON body would otherwise
+        # read as no credentials at all and be misreported as invalid_client.
+        return _token_error(
+            "invalid_request", "The request body must be application/x-www-form-urlencoded."
+        )
     form = request.POST
     client_id, secret, basic = _client_credentials(request, form)
     application = OAuthApplication.objects.filter(client_id=client_id).first()

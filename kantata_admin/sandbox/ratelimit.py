@@ -1,20 +1,47 @@
-"""Requests-a-minute per token, counted in Django's cache (Redis when configured), so
-every worker process shares the counters and nothing lives in process memory."""
+"""Requests-a-minute per token, counted in the database: every thread, worker and server
+process shares the counters and nothing lives in process memory or a per-process cache.
+
+One upsert per call counts it and reads the new total in the same statement, so two
+concurrent calls can never both see the same count (SQLite 3.35+ and PostgreSQL both
+speak INSERT ... ON CONFLICT ... RETURNING).
+"""
 
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
 from django.http import JsonResponse
 
 from kantata_admin.sandbox.api.errors import system_error
-from kantata_admin.sandbox.models import AccessToken
+from kantata_admin.sandbox.models import AccessToken, RateWindow
 
 WINDOW = 60
 
 
-def _key(token: AccessToken, window: int) -> str:
-    return f"sandbox:ratelimit:{token.pk}:{window}"
+def _count_sql() -> str:
+    table = connection.ops.quote_name(RateWindow._meta.db_table)
+    token, minute, calls = (
+        connection.ops.quote_name(RateWindow._meta.get_field(name).column)
+        for name in ("token", "minute", "calls")
+    )
+    # Only quoted identifiers from the model's own metadata are interpolated; the values
+    # go as parameters.
+    return (
+        f"INSERT INTO {table} ({token}, {minute}, {calls}) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT ({token}, {minute}) DO UPDATE SET {calls} = {table}.{calls} + 1 "
+        f"RETURNING {calls}"
+    )
+
+
+def _count(token: AccessToken, window: int) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(_count_sql(), [token.pk, window])
+        used = cursor.fetchone()[0]
+    if used == 1:
+        # The first call of a token's minute sweeps every finished minute: at most one
+        # indexed delete per token a minute, and the table stays a row or so per token.
+        RateWindow.objects.filter(minute__lt=window).delete()
+    return used
 
 
 def limit_for(token: AccessToken) -> int:
@@ -28,14 +55,7 @@ def check(token: AccessToken) -> JsonResponse | None:
         return None
     now = time.time()
     window = int(now // WINDOW)
-    key = _key(token, window)
-    cache.add(key, 0, timeout=WINDOW * 2)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=WINDOW * 2)
-        used = 1
-    if used <= limit:
+    if _count(token, window) <= limit:
         return None
     retry_after = max(1, int((window + 1) * WINDOW - now))
     return system_error(
@@ -46,4 +66,4 @@ def check(token: AccessToken) -> JsonResponse | None:
 
 
 def reset(token: AccessToken) -> None:
-    cache.delete(_key(token, int(time.time() // WINDOW)))
+    RateWindow.objects.filter(token=token).delete()

@@ -24,6 +24,7 @@ from kantata_admin.sandbox.models import (
     Fault,
     OAuthApplication,
     RateCardSet,
+    RateWindow,
     SandboxUser,
     Workspace,
     WorkspaceGroup,
@@ -66,6 +67,7 @@ def register_dashboard_application(extra_redirect_uris: tuple[str, ...] = ()) ->
 def _clear() -> None:
     # Through tables and leaves first: each delete is then one fast SQL statement.
     for model in (
+        RateWindow,
         Fault,
         AccessToken,
         AuthorizationCode,

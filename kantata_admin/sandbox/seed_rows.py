@@ -53,9 +53,10 @@ class RowMaker:
 
     def unique(self, name: str) -> str:
         candidate, n = name, 2
-        while candidate.lower() in self.taken_names:
+        # Compared as the database's unique constraint does (WorkspaceGroup.name_key).
+        while WorkspaceGroup.key_for(candidate) in self.taken_names:
             candidate, n = f"{name} {n}", n + 1
-        self.taken_names.add(candidate.lower())
+        self.taken_names.add(WorkspaceGroup.key_for(candidate))
         return candidate
 
     def company_name(self) -> str:
@@ -220,6 +221,7 @@ class RowMaker:
                 )
                 group.website = rng.choice(["", f"https://www.{domain}.example"])
             rows.append(group)
+        # The manager's bulk_create sets each name_key (save() is not called here).
         return WorkspaceGroup.objects.bulk_create(rows, batch_size=BATCH)
 
     def group_links(self, groups, spaces: list[Workspace], cards: list[RateCardSet]) -> None:

@@ -1,9 +1,9 @@
 """The five by_custom_*_value filters: their syntax and what they match.
 
 Syntax shared by all five: clauses `field_id:argument`, several of them separated by
-semicolons (`1:a;2:b`) or parenthesised and joined by colons (`(1:a):(2:b)`). Clauses for
-different fields must all match (AND); clauses for the same field match any (OR). A bare
-`field_id` matches every object with a value for that field.
+semicolons (`1:a;2:b`, a trailing one tolerated) or parenthesised and joined by colons
+(`(1:a):(2:b)`). Clauses for different fields must all match (AND); clauses for the same
+field match any (OR). A bare `field_id` matches every object with a value for that field.
 """
 
 import re
@@ -15,11 +15,14 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Exists, OuterRef, Q
 
 from kantata_admin.sandbox.api.errors import bad_request
+from kantata_admin.sandbox.api.params import is_id
 from kantata_admin.sandbox.models import CustomFieldValue
 from kantata_admin.sandbox.models.groups import GROUP_SUBJECT
 
 _FIELD_ID = re.compile(r"^\d+$")
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
+# date.fromisoformat alone also takes 20240821 and week dates (2024-W34-3).
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,8 @@ class Clause:
 
 def parse_clauses(raw: str, name: str) -> list[Clause]:
     text = raw.strip()
+    if text.endswith(";"):  # `1:a;2:b;`, as a client joining clauses naively writes it
+        text = text[:-1].rstrip()
     if text.startswith("("):
         parts, rest = [], text
         while rest:
@@ -47,7 +52,7 @@ def parse_clauses(raw: str, name: str) -> list[Clause]:
     clauses = []
     for part in parts:
         field_id, colon, argument = part.strip().partition(":")
-        if not _FIELD_ID.match(field_id):
+        if not _FIELD_ID.match(field_id) or not is_id(int(field_id)):
             raise bad_request(f"{name}: {field_id!r} is not a custom field id in {raw!r}.")
         clauses.append(Clause(int(field_id), argument if colon else None))
     return clauses
@@ -75,6 +80,8 @@ def _decimal(text: str, name: str) -> Decimal:
 
 
 def _date(text: str, name: str) -> date:
+    if not _DATE.match(text.strip()):
+        raise bad_request(f"{name}: {text!r} is not a date (YYYY-MM-DD).")
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
@@ -118,7 +125,7 @@ def _choice_filter(field_id: int, arg: str, name: str) -> Q:
         part = part.strip()
         if part.lower() == "blank":
             blank = True
-        elif _FIELD_ID.match(part):
+        elif _FIELD_ID.match(part) and is_id(int(part)):
             wanted.append(int(part))
         else:
             raise bad_request(f"{name}: {part!r} is not a choice id or 'blank'.")

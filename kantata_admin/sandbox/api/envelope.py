@@ -18,7 +18,7 @@ from django.db.models.expressions import OrderBy
 from django.http import HttpRequest, JsonResponse, QueryDict
 
 from kantata_admin.sandbox.api.errors import bad_request, not_found
-from kantata_admin.sandbox.api.params import Paging, paging, word_list
+from kantata_admin.sandbox.api.params import SINGLE, Paging, paging, word_list
 from kantata_admin.sandbox.models import SandboxUser
 
 
@@ -81,6 +81,19 @@ class Shape:
 
 
 def parse_shape(resource: Resource, params: QueryDict, *, ordered: bool = True) -> Shape:
+    """The shape of a list answer: includes, optional fields, order and paging."""
+    single = single_shape(resource, params)
+    return Shape(
+        includes=single.includes,
+        optional_fields=single.optional_fields,
+        ordering=parse_order(resource, params.get("order")) if ordered else [],
+        page=paging(params),
+    )
+
+
+def single_shape(resource: Resource, params: QueryDict) -> Shape:
+    """The shape of a show, create or update answer: one record, so order and paging
+    parameters mean nothing there and are not read."""
     includes = word_list(params, "include")
     unknown = [name for name in includes if name not in resource.includes]
     if unknown:
@@ -90,8 +103,8 @@ def parse_shape(resource: Resource, params: QueryDict, *, ordered: bool = True) 
     return Shape(
         includes=list(dict.fromkeys(includes)),
         optional_fields=optional,
-        ordering=parse_order(resource, params.get("order")) if ordered else [],
-        page=paging(params),
+        ordering=[],
+        page=SINGLE,
     )
 
 
@@ -151,14 +164,22 @@ def list_response(
 
 
 def show_response(
-    ctx: ApiContext, resource: Resource, queryset: QuerySet, pk: int, *, status: int = 200
+    ctx: ApiContext,
+    resource: Resource,
+    queryset: QuerySet,
+    pk: int,
+    *,
+    shape: Shape | None = None,
+    status: int = 200,
 ) -> JsonResponse:
-    """One record in the same envelope (count 1); 404 when filtered out or missing."""
-    shape = parse_shape(resource, ctx.params, ordered=False)
+    """One record in the same envelope (count 1); 404 when filtered out or missing.
+
+    Writers pass the `shape` they parsed before writing, so that a bad include is
+    refused before anything changes rather than after."""
+    shape = shape or single_shape(resource, ctx.params)
     record = queryset.filter(pk=pk).first()
     if record is None:
         raise not_found()
-    shape = Shape(shape.includes, shape.optional_fields, [], Paging(0, 20, 1))
     return JsonResponse(render(ctx, resource, [record], 1, shape), status=status)
 
 

@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, tzinfo
+from typing import Any
 
 from django.http import QueryDict
 from django.utils.dateparse import parse_date, parse_datetime
@@ -10,9 +11,13 @@ from django.utils.dateparse import parse_date, parse_datetime
 from kantata_admin.sandbox.api.errors import bad_request
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
-_TRUE = {"true", "1", "yes", "t"}
-_FALSE = {"false", "0", "no", "f"}
+# The spellings a Rails boolean cast understands (plus yes/no), case-insensitively;
+# unlike Rails, anything else is refused rather than read as true.
+_TRUE = frozenset({"true", "t", "1", "yes", "on"})
+_FALSE = frozenset({"false", "f", "0", "no", "off"})
 MAX_PER_PAGE = 200
+# Ids are bigint primary keys: anything outside would overflow the database driver.
+MAX_ID = 2**63 - 1
 
 
 def present(params: QueryDict, name: str) -> str | None:
@@ -29,6 +34,17 @@ def to_int(raw: str, name: str) -> int:
     return int(raw)
 
 
+def is_id(value: int) -> bool:
+    return 1 <= value <= MAX_ID
+
+
+def to_id(raw: str, name: str) -> int:
+    value = to_int(raw, name)
+    if not is_id(value):
+        raise bad_request(f"{name}: {raw.strip()!r} is not a valid id (1 to {MAX_ID}).")
+    return value
+
+
 def integer(
     params: QueryDict, name: str, *, minimum: int | None = None, maximum: int | None = None
 ) -> int | None:
@@ -43,26 +59,42 @@ def integer(
     return value
 
 
+def to_boolean(value: Any) -> bool | None:
+    """True or False for a recognised spelling, in a query or a body; None otherwise."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip().lower()
+    return True if text in _TRUE else False if text in _FALSE else None
+
+
 def boolean(params: QueryDict, name: str) -> bool | None:
     raw = present(params, name)
     if raw is None:
         return None
-    if raw.lower() in _TRUE:
-        return True
-    if raw.lower() in _FALSE:
-        return False
-    raise bad_request(f"{name} must be true or false, not {raw!r}.")
+    value = to_boolean(raw)
+    if value is None:
+        raise bad_request(f"{name} must be true or false, not {raw!r}.")
+    return value
 
 
 def id_list(params: QueryDict, name: str, *, limit: int | None = None) -> list[int] | None:
-    """Comma-separated integers, e.g. only=5,6,7."""
+    """Comma-separated ids, e.g. only=5,6,7."""
     raw = present(params, name)
     if raw is None:
         return None
-    ids = [to_int(part, name) for part in raw.split(",") if part.strip()]
+    ids = [to_id(part, name) for part in raw.split(",") if part.strip()]
     if limit is not None and len(ids) > limit:
         raise bad_request(f"{name} accepts at most {limit} values.")
     return ids
+
+
+def is_only_request(params: QueryDict) -> bool:
+    """Search does not apply to only requests (seed): both endpoints ask this."""
+    return present(params, "only") is not None
 
 
 def word_list(params: QueryDict, name: str) -> list[str]:
@@ -94,12 +126,17 @@ class Paging:
     number: int
 
 
+SINGLE = Paging(offset=0, size=20, number=1)  # what show, create and update answer with
+
+
 def paging(params: QueryDict) -> Paging:
     """page/per_page, unless both limit and offset are given, which then win."""
-    limit = integer(params, "limit", minimum=1, maximum=MAX_PER_PAGE)
-    offset = integer(params, "offset", minimum=0)
+    # The seed: "If both limit and offset are passed then page and per_page are ignored,
+    # otherwise behavior falls back to page and per_page" - a lone one is not even read.
+    if present(params, "limit") is not None and present(params, "offset") is not None:
+        limit = integer(params, "limit", minimum=1, maximum=MAX_PER_PAGE)
+        offset = integer(params, "offset", minimum=0)
+        return Paging(offset=offset, size=limit, number=offset // limit + 1)
     page = integer(params, "page", minimum=1) or 1
     per_page = integer(params, "per_page", minimum=1, maximum=MAX_PER_PAGE) or 20
-    if limit is not None and offset is not None:
-        return Paging(offset=offset, size=limit, number=offset // limit + 1)
     return Paging(offset=(page - 1) * per_page, size=per_page, number=page)

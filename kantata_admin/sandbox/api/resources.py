@@ -118,7 +118,7 @@ def _workspaces(ctx: ApiContext) -> tuple[QuerySet[Workspace], bool]:
     if matching := params.present(query, "matching"):
         spaces = spaces.filter(title__icontains=matching)
     search = params.present(query, "search")
-    if search and "only" not in query:  # search does not apply to only requests
+    if search and not params.is_only_request(query):
         spaces = spaces.filter(title__icontains=search) | spaces.filter(
             description__icontains=search
         )

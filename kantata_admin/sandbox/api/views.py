@@ -6,10 +6,18 @@ from django.views.decorators.csrf import csrf_exempt
 
 from kantata_admin.sandbox.api import group_writes, groups, resources
 from kantata_admin.sandbox.api.envelope import ApiContext, show_response
-from kantata_admin.sandbox.api.errors import ApiError, system_error
+from kantata_admin.sandbox.api.errors import ApiError, not_found, system_error
+from kantata_admin.sandbox.api.params import is_id
 from kantata_admin.sandbox.auth import api_endpoint
 
 _NO_ROUTE = "No route matches this request."
+
+
+def _record_id(pk: str) -> int:
+    """The id in a show path; one no bigint key can hold names no record (not a 500)."""
+    if not is_id(int(pk)):
+        raise not_found()
+    return int(pk)
 
 
 def _read_only(handler):
@@ -17,6 +25,8 @@ def _read_only(handler):
     def endpoint(request: HttpRequest, ctx: ApiContext, *args, **kwargs) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             raise ApiError(404, _NO_ROUTE)
+        if "pk" in kwargs:
+            kwargs["pk"] = _record_id(kwargs["pk"])
         return handler(request, ctx, *args, **kwargs)
 
     return endpoint
@@ -36,11 +46,11 @@ def workspace_group(request: HttpRequest, ctx: ApiContext, pk: str) -> HttpRespo
     if request.method in ("GET", "HEAD"):
         # Show routes apply the index filters too: a filtered-out group is a 404.
         shown = groups.filter_groups(ctx)
-        return show_response(ctx, groups.WORKSPACE_GROUPS, shown, int(pk))
+        return show_response(ctx, groups.WORKSPACE_GROUPS, shown, _record_id(pk))
     if request.method in ("PUT", "PATCH"):
-        return group_writes.update_group(request, ctx, int(pk))
+        return group_writes.update_group(request, ctx, _record_id(pk))
     if request.method == "DELETE":
-        return group_writes.delete_group(request, ctx, int(pk))
+        return group_writes.delete_group(request, ctx, _record_id(pk))
     raise ApiError(404, _NO_ROUTE)
 
 

@@ -10,6 +10,7 @@ from kantata_admin.sandbox.models.groups import (
     RateCardSet,
     WorkspaceGroup,
 )
+from kantata_admin.sandbox.models.limits import RateWindow
 from kantata_admin.sandbox.models.oauth import (
     AccessToken,
     AuthorizationCode,
@@ -28,6 +29,7 @@ __all__ = [
     "Fault",
     "OAuthApplication",
     "RateCardSet",
+    "RateWindow",
     "SandboxUser",
     "Workspace",
     "WorkspaceGroup",

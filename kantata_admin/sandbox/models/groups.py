@@ -1,5 +1,4 @@
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from kantata_admin.sandbox.models.directory import Account, Workspace
@@ -21,9 +20,23 @@ class RateCardSet(models.Model):
         return self.title
 
 
+class WorkspaceGroupQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips save(): the seed and test factories would leave name_key
+        # empty and collide on the unique constraint.
+        objs = list(objs)
+        for obj in objs:
+            obj.name_key = WorkspaceGroup.key_for(obj.name)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class WorkspaceGroup(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="groups")
     name = models.CharField(max_length=255)
+    # name.casefold(), set on save: uniqueness and matching compare it, because SQLite's
+    # LOWER and LIKE fold ASCII letters only ("Äpfel" vs "äpfel"). Casefolding can
+    # lengthen a name ("ß" -> "ss"), at most threefold.
+    name_key = models.CharField(max_length=255 * 3, editable=False)
     # The real service answers null for empty notes but "" for the other text fields.
     notes = models.TextField(null=True, blank=True)  # noqa: DJ001
     company = models.BooleanField(default=False)
@@ -37,11 +50,13 @@ class WorkspaceGroup(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
+    objects = WorkspaceGroupQuerySet.as_manager()
+
     class Meta:
         constraints = [
             # "Kantata" and "kantata" cannot both exist in one account.
             models.UniqueConstraint(
-                "account", Lower("name"), name="sandbox_group_name_unique_per_account"
+                fields=["account", "name_key"], name="sandbox_group_name_unique_per_account"
             )
         ]
         indexes = [
@@ -51,6 +66,17 @@ class WorkspaceGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = self.key_for(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def key_for(name: str) -> str:
+        return name.casefold()
 
 
 class CustomField(models.Model):

@@ -1,0 +1,70 @@
+"""The per-token rate limit holds across threads and across server processes."""
+
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from tests.sandbox_harness import ROOT, SandboxServer, _free_port
+
+
+def call(api_url: str, token: str) -> int:
+    response = requests.get(
+        f"{api_url}/users/me.json", headers={"Authorization": f"Bearer {token}"}, timeout=30
+    )
+    return response.status_code
+
+
+def wait_for_a_fresh_minute(need_seconds: float = 5) -> None:
+    """Counters are per minute: never start a count the window change would split."""
+    if 60 - time.time() % 60 < need_seconds:
+        time.sleep(60 - time.time() % 60 + 0.05)
+
+
+@pytest.fixture(scope="module")
+def second_server(sandbox: SandboxServer):
+    """Another gunicorn process over the same sandbox database, as a second host would be."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "kantata_admin.wsgi", "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env={**sandbox.env(), "PORT": str(port)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        yield f"{base}/sandbox/api/v1"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_two_server_processes_share_one_budget(sandbox, second_server, fresh_token):
+    sandbox.set_rate_limit(fresh_token, 4)
+    wait_for_a_fresh_minute()
+    first = [call(api, fresh_token) for api in (sandbox.api_url, second_server) * 2]
+    assert first == [200, 200, 200, 200]
+    assert call(sandbox.api_url, fresh_token) == 429
+    assert call(second_server, fresh_token) == 429
+    sandbox.set_rate_limit(fresh_token, None)
+
+
+def test_concurrent_calls_are_counted_exactly(sandbox, second_server, fresh_token):
+    sandbox.set_rate_limit(fresh_token, 5)
+    wait_for_a_fresh_minute()
+    targets = [sandbox.api_url, second_server] * 8
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda api: call(api, fresh_token), targets))
+    assert sorted(statuses) == [200] * 5 + [429] * 11
+    sandbox.set_rate_limit(fresh_token, None)
