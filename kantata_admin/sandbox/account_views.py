@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kantata_admin.sandbox import browser_session
 from kantata_admin.sandbox.credentials import revoke_application
+from kantata_admin.sandbox.demo import SANDBOX_PASSWORD
 from kantata_admin.sandbox.models import OAuthApplication, SandboxUser
 
 
@@ -27,7 +28,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 @never_cache
 def signin(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request, reverse("sandbox:applications"))
-    error = ""
+    error = email = ""
     if request.method == "POST":
         email = request.POST.get("email", "").strip()
         user = SandboxUser.objects.filter(email__iexact=email).first()
@@ -39,7 +40,14 @@ def signin(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "sandbox/signin.html",
-        {"next": next_url, "error": error},
+        {
+            "next": next_url,
+            "error": error,
+            "email": email,
+            # A sandbox, not a secret: whoever tries the product needs these at hand.
+            "demo_users": SandboxUser.objects.select_related("account").order_by("id"),
+            "demo_password": SANDBOX_PASSWORD,
+        },
         status=400 if error else 200,
     )
 

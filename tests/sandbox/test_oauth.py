@@ -13,6 +13,7 @@ from tests.sandbox_harness import (
     DASHBOARD_CLIENT_ID,
     DASHBOARD_CLIENT_SECRET,
     EDITOR_EMAIL,
+    READONLY_EMAIL,
     SANDBOX_PASSWORD,
 )
 
@@ -157,7 +158,14 @@ def test_a_wrong_password_does_not_sign_in(sandbox):
         allow_redirects=False,
     )
     assert response.status_code == 400
+    assert "do not match a sandbox user" in response.text
+    assert f'value="{ADMIN_EMAIL}"' in response.text  # what was typed is kept
     assert browser.get(f"{sandbox.url}/applications", allow_redirects=False).status_code == 302
+
+
+def test_the_sign_in_page_lists_the_demo_users(sandbox):
+    page = requests.get(f"{sandbox.url}/signin").text
+    assert ADMIN_EMAIL in page and READONLY_EMAIL in page and SANDBOX_PASSWORD in page
 
 
 def test_a_code_can_be_used_only_once_and_replay_revokes_its_token(sandbox, app):
