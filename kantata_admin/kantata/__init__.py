@@ -6,6 +6,7 @@ for group in client.workspace_groups.iter_all(include=["workspaces"]): ...
 """
 
 from .client import DEFAULT_BASE_URL, USER_AGENT, KantataClient
+from .custom_values import ChoiceValue, CurrencyValue, DateRange, NumberValue, TextValue
 from .errors import (
     APIError,
     AuthenticationError,
@@ -21,6 +22,7 @@ from .errors import (
     RateLimited,
     ServiceUnavailable,
     Timeout,
+    TLSOrProxyError,
     TransportError,
     ValidationFailed,
     error_for_response,
@@ -28,11 +30,8 @@ from .errors import (
 from .filters import (
     WORKSPACE_GROUP_INCLUDES,
     WORKSPACE_GROUP_ORDERS,
-    ChoiceValue,
-    CurrencyValue,
-    DateRange,
-    NumberValue,
-    TextValue,
+    WORKSPACE_INCLUDES,
+    WORKSPACE_ORDERS,
     WorkspaceFilters,
     WorkspaceGroupFilters,
 )
@@ -57,6 +56,8 @@ __all__ = [
     "USER_AGENT",
     "WORKSPACE_GROUP_INCLUDES",
     "WORKSPACE_GROUP_ORDERS",
+    "WORKSPACE_INCLUDES",
+    "WORKSPACE_ORDERS",
     "APIError",
     "AuthenticationError",
     "BadRequest",
@@ -85,6 +86,7 @@ __all__ = [
     "RateLimited",
     "RetryPolicy",
     "ServiceUnavailable",
+    "TLSOrProxyError",
     "TextValue",
     "Timeout",
     "TransportError",

@@ -1,136 +1,40 @@
 """`KantataClient`: one object per token over a shared request layer.
 
-The layer sends, retries what is safe, maps failures to the error tree, logs and counts each
-call, and parses the envelope. Resource namespaces (`client.workspace_groups` and so on) are
-one-line methods over it.
+The layer sends (through transport.py), retries what is safe within one deadline per call,
+maps failures to the error tree, logs and counts each call, and parses the envelope.
+Resource namespaces (`client.workspace_groups` and so on) are one-line methods over it.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import os
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-import urllib3.exceptions
-from requests.adapters import HTTPAdapter
-
-from kantata_admin import __version__
 
 from . import resources
+from .encoding import encode_page, encode_window
 from .errors import (
-    ConnectionFailed,
-    InsecureBaseURL,
     InvalidRequest,
     KantataError,
     MalformedResponse,
     NotFound,
     Timeout,
     TransportError,
+    ValidationFailed,
     error_for_response,
 )
-from .filters import encode_page, encode_window
 from .observability import Call, ClientCounters, record_call
 from .pagination import ITER_ALL_PER_PAGE, Page, iter_all, records_from_envelope
 from .records import Record
+from .recovery import made_by_this_call
 from .retry import RetryPolicy
+from .transport import USER_AGENT, BearerAuth, check_base_url, session_for, transport_error
 
 DEFAULT_BASE_URL = "https://api.mavenlink.com/api/v1"
-USER_AGENT = f"KantataAdmin/{__version__} (+python-requests/{requests.__version__})"
-POOL_SIZE = 16
-
-
-# --- one pooled session per base URL, per thread -------------------------------------------
-
-_local = threading.local()
-
-
-def _reset_sessions() -> None:
-    # A forked worker must not share its parent's sockets.
-    global _local
-    _local = threading.local()
-
-
-os.register_at_fork(after_in_child=_reset_sessions)
-
-
-def session_for(origin: str) -> requests.Session:
-    """The calling thread's pooled session for `origin`; many clients reuse its connections.
-
-    The session holds no credentials: each request carries its own token.
-    """
-    sessions: dict[str, requests.Session] = _local.__dict__.setdefault("sessions", {})
-    session = sessions.get(origin)
-    if session is None:
-        session = requests.Session()
-        # Retries are ours (see retry.py); urllib3 must not resend anything behind our back.
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE, max_retries=0)
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
-        sessions[origin] = session
-    return session
-
-
-class _BearerAuth(requests.auth.AuthBase):
-    """Explicit auth also stops requests from applying ~/.netrc credentials."""
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = f"Bearer {self._token}"
-        return request
-
-    def __repr__(self) -> str:
-        return "_BearerAuth(***)"
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_base_url(base_url: str) -> str:
-    """The base URL without a trailing slash; HTTPS unless the host is this machine."""
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InsecureBaseURL(f"base URL must be an http(s) URL, got {base_url!r}")
-    if parts.username or parts.password or parts.query or parts.fragment:
-        raise InsecureBaseURL("base URL must not carry credentials, a query or a fragment")
-    if parts.scheme != "https" and not _is_loopback(parts.hostname):
-        raise InsecureBaseURL(f"HTTPS is required for {parts.hostname}; the token would leak")
-    return base_url.rstrip("/")
-
-
-def _transport_error(exc: requests.RequestException, method: str, path: str) -> TransportError:
-    """Classify a requests failure; the message names neither the URL's query nor the token."""
-    where = {"method": method, "path": path}
-    if isinstance(exc, requests.ConnectTimeout):
-        return Timeout(f"connect timeout on {method} {path}", maybe_processed=False, **where)
-    if isinstance(exc, requests.ReadTimeout):
-        return Timeout(f"read timeout on {method} {path}", **where)
-    if isinstance(exc, requests.ConnectionError):
-        # Refused or unresolvable: the request never left, so even a create may go again.
-        reason = exc.args[0] if exc.args else None
-        never_sent = isinstance(
-            getattr(reason, "reason", None), urllib3.exceptions.NewConnectionError
-        )
-        never_sent = never_sent or isinstance(reason, urllib3.exceptions.NewConnectionError)
-        kind = "connection refused" if never_sent else "connection dropped"
-        return ConnectionFailed(
-            f"{kind} on {method} {path}", maybe_processed=not never_sent, **where
-        )
-    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
-        return ConnectionFailed(f"response cut short on {method} {path}", **where)
-    return TransportError(f"{type(exc).__name__} on {method} {path}", **where)
 
 
 class KantataClient:
@@ -152,10 +56,13 @@ class KantataClient:
     ) -> None:
         if not isinstance(token, str) or not token or any(c.isspace() for c in token):
             raise InvalidRequest("token must be a non-empty string without whitespace")
+        # Wrapped and dropped before anything else can raise: a traceback that records its
+        # frames' locals (error trackers, capture_locals) must not find the token here.
+        self._auth = BearerAuth(token)
+        del token
         self.base_url = check_base_url(base_url)
         parts = urlsplit(self.base_url)
         self._origin = f"{parts.scheme}://{parts.netloc}"
-        self._auth = _BearerAuth(token)
         self.timeout = (connect_timeout, read_timeout)
         self.retry = retry or RetryPolicy()
         self.counters = ClientCounters()
@@ -171,9 +78,14 @@ class KantataClient:
         self.users = resources.Users(self)
 
     def __repr__(self) -> str:
-        return f"KantataClient(base_url={self.base_url!r}, token=***)"
+        # getattr: a traceback may show the client before __init__ has set base_url.
+        return f"KantataClient(base_url={getattr(self, 'base_url', None)!r}, token=***)"
 
     # --- the request layer -------------------------------------------------------------
+
+    def deadline(self) -> float:
+        """A `time.monotonic()` deadline for one call: now plus the policy's total budget."""
+        return time.monotonic() + self.retry.total_budget
 
     def request(
         self,
@@ -182,33 +94,67 @@ class KantataClient:
         *,
         params: Mapping[str, str] | None = None,
         json: Any = None,
+        deadline: float | None = None,
     ) -> Any:
-        """Send with retries per the policy; the decoded JSON body, or None when empty."""
-        started = time.monotonic()
+        """Send with retries per the policy; the decoded JSON body, or None when empty.
+
+        `deadline` (from `deadline()`) bounds every attempt and wait of the call; an
+        operation made of several requests passes the same one to each.
+        """
+        if deadline is None:
+            deadline = self.deadline()
         attempt = 0
+        last_error: KantataError | None = None
+        may_have_deleted = False
         while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                if last_error is not None:
+                    raise last_error
+                raise Timeout(
+                    f"no time left for {method} {path}",
+                    maybe_processed=False,
+                    method=method,
+                    path=path,
+                )
             try:
-                return self._send_once(method, path, params, json, retries=attempt)
+                return self._send_once(
+                    method, path, params, json, retries=attempt, remaining=remaining
+                )
             except NotFound:
-                # A retried DELETE whose first try went through finds nothing left to delete:
-                # that is the outcome the caller asked for.
-                if method == "DELETE" and attempt > 0:
+                # A DELETE whose earlier try may have gone through finds nothing left to
+                # delete: the outcome the caller asked for. After a 429 or 503 nothing was
+                # deleted by us, so a 404 then is a real one.
+                if method == "DELETE" and may_have_deleted:
                     return None
                 raise
             except KantataError as error:
+                last_error = error
+                may_have_deleted = may_have_deleted or (
+                    isinstance(error, TransportError) and error.maybe_processed
+                )
                 attempt += 1
                 delay = self.retry.next_delay(
-                    method, error, attempt=attempt, elapsed=time.monotonic() - started
+                    method, error, attempt=attempt, remaining=deadline - time.monotonic()
                 )
                 if delay is None:
                     raise
                 self._sleep(delay)
 
     def _send_once(
-        self, method: str, path: str, params: Mapping[str, str] | None, json: Any, *, retries: int
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None,
+        json: Any,
+        *,
+        retries: int,
+        remaining: float,
     ) -> Any:
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         status: int | None = None
+        failure: TransportError | None = None
+        connect_timeout, read_timeout = self.timeout
         started = time.perf_counter()
         try:
             response = session_for(self._origin).request(
@@ -218,17 +164,21 @@ class KantataClient:
                 json=json,
                 headers=headers,
                 auth=self._auth,
-                timeout=self.timeout,
+                # No attempt may outlive the call's deadline.
+                timeout=(min(connect_timeout, remaining), min(read_timeout, remaining)),
                 # A redirect could carry the request somewhere we did not check.
                 allow_redirects=False,
             )
             status = response.status_code
         except requests.RequestException as exc:
-            # `from None`: requests' own message includes the full URL with its query.
-            raise _transport_error(exc, method, path) from None
+            failure = transport_error(exc, method, path)
         finally:
             elapsed = (time.perf_counter() - started) * 1000
             record_call(Call(method, path, status, elapsed, retries), self.counters)
+        if failure is not None:
+            # Raised outside the except block, so it has no __context__: requests' exception
+            # names the full URL with its query, and its frames hold the Authorization header.
+            raise failure
         return self._decode(response, method, path)
 
     @staticmethod
@@ -267,6 +217,7 @@ class KantataClient:
         per_page: int = 20,
         limit: int | None = None,
         offset: int | None = None,
+        deadline: float | None = None,
     ) -> Page[R]:
         """One page of a listing; `limit` with `offset` replaces page and per_page."""
         if (limit is None) != (offset is None):
@@ -276,7 +227,7 @@ class KantataClient:
             page, per_page = offset // limit + 1, limit
         else:
             window = encode_page(page, per_page)
-        body = self.request("GET", path, params={**params, **window})
+        body = self.request("GET", path, params={**params, **window}, deadline=deadline)
         return Page.from_envelope(body, cls, path=path, page=page, per_page=per_page)
 
     def iter_all[R: Record](
@@ -286,10 +237,14 @@ class KantataClient:
         params: Mapping[str, str],
         *,
         per_page: int = ITER_ALL_PER_PAGE,
+        deadline: float | None = None,
     ) -> Iterator[R]:
-        """Every record of a listing, lazily, `per_page` at a time."""
+        """Every record of a listing, lazily, `per_page` at a time; with `deadline`, one
+        deadline for the whole walk, else one per page."""
         return iter_all(
-            lambda page, size: self.list_page(path, cls, params, page=page, per_page=size),
+            lambda page, size: self.list_page(
+                path, cls, params, page=page, per_page=size, deadline=deadline
+            ),
             per_page=per_page,
         )
 
@@ -301,9 +256,10 @@ class KantataClient:
         *,
         params: Mapping[str, str] | None = None,
         json: Any = None,
+        deadline: float | None = None,
     ) -> R:
         """The single record of a show, create or update response."""
-        body = self.request(method, path, params=params, json=json)
+        body = self.request(method, path, params=params, json=json, deadline=deadline)
         records = records_from_envelope(body, cls, path=path)
         if len(records) != 1:
             raise MalformedResponse(
@@ -317,26 +273,54 @@ class KantataClient:
         cls: type[R],
         *,
         json: Any,
+        sent: Mapping[str, Any],
+        find_existing: Callable[[float], R | None],
         params: Mapping[str, str] | None = None,
-        find_existing: Callable[[], R | None],
     ) -> R:
-        """POST a create that is never duplicated.
+        """POST a create that is never duplicated, within one deadline.
 
         If the create may have gone through (timeout or dropped connection after sending),
-        look for what it would have made first; only if nothing is there send it once more.
+        `find_existing(deadline)` looks for what it would have made. A record found is
+        returned only if this call made it (`made_by_this_call`, given the `sent` fields);
+        one made by someone else means the name was taken, so the original error stands.
+        Only if nothing is found is the create sent once more.
         """
+        started_at = datetime.now(UTC)
+        deadline = self.deadline()
         try:
-            return self.fetch_one("POST", path, cls, params=params, json=json)
+            return self.fetch_one("POST", path, cls, params=params, json=json, deadline=deadline)
         except TransportError as error:
             if not error.maybe_processed:
                 raise
+            lost = error
+
+        def ours(record: R | None) -> bool:
+            return record is not None and made_by_this_call(record, sent, since=started_at)
+
+        try:
+            found = find_existing(deadline)
+        except KantataError:
+            raise lost from None
+        if found is not None:
+            if ours(found):
+                return found
+            raise lost
+        if time.monotonic() >= deadline:
+            raise lost
+        try:
+            return self.fetch_one("POST", path, cls, params=params, json=json, deadline=deadline)
+        except ValidationFailed as refused:
+            if "name" not in refused.field_errors:
+                raise
+            # The first POST may have landed after the lookup ran (its answer was still on
+            # the way): then the name is taken by our own record, which is the success.
             try:
-                existing = find_existing()
+                found = find_existing(deadline)
             except KantataError:
-                raise error from None
-            if existing is not None:
-                return existing
-            return self.fetch_one("POST", path, cls, params=params, json=json)
+                found = None
+            if ours(found):
+                return found
+            raise
 
     def delete(self, path: str) -> None:
         self.request("DELETE", path)

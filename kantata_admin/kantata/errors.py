@@ -137,7 +137,12 @@ class ConnectionFailed(TransportError):
 
 
 class Timeout(TransportError):
-    """The connect or read timeout ran out."""
+    """The connect or read timeout, or the whole call's time budget, ran out."""
+
+
+class TLSOrProxyError(TransportError):
+    """TLS verification or the proxy failed: nothing reached the API, and a retry would
+    meet the same certificate or proxy, so it is never retried."""
 
 
 class MalformedResponse(KantataError):

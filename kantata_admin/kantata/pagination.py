@@ -87,8 +87,11 @@ def iter_all[R: Record](
 ) -> Iterator[R]:
     """Every record of a listing, fetching each page only when the previous one is used up.
 
-    `fetch(page, per_page)` returns one page. A record that moves between pages while the
-    walk runs (an edit that changes its sort position) is yielded once, not twice.
+    `fetch(page, per_page)` returns one page. Pages are read one at a time, so what others
+    change between two reads shows: walk in an order edits cannot change (the resources use
+    creation order) so no record moves between pages. A record yielded already is not
+    yielded again. Deletes still shift later records back a page boundary: after a
+    concurrent delete one record can be missed, and only a fresh walk sees it.
     """
     seen: set[str] = set()
     page_number = 1

@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
+from .encoding import IdLike, encode_id
 from .errors import InvalidRequest
-from .filters import IdLike, encode_id
 
 EXTERNAL_REFERENCE_STATUSES = frozenset({"pending", "successful", "failed"})
 
@@ -50,13 +50,16 @@ _REFERENCE_REQUIRED = ("service_name", "service_model", "service_model_ref")
 
 
 def _as_dict(payload: Any, what: str) -> dict[str, Any]:
+    """The fields to send. None means "not given" in a dict as in a dataclass, so both
+    shapes write the same thing; clear a text field with "" instead."""
     if is_dataclass(payload) and not isinstance(payload, type):
         # Shallow on purpose: a nested dataclass (external_reference) drops its own Nones.
         values = {f.name: getattr(payload, f.name) for f in fields(payload)}
-        return {key: value for key, value in values.items() if value is not None}
-    if isinstance(payload, Mapping):
-        return dict(payload)
-    raise InvalidRequest(f"{what}: expected a dict or dataclass, got {type(payload).__name__}")
+    elif isinstance(payload, Mapping):
+        values = dict(payload)
+    else:
+        raise InvalidRequest(f"{what}: expected a dict or dataclass, got {type(payload).__name__}")
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def _external_reference(value: Any) -> dict[str, Any]:

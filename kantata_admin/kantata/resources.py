@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .encoding import IdLike, encode_id, encode_id_list, encode_names, encode_order, encode_text
 from .filters import (
+    STABLE_ORDER,
     WORKSPACE_GROUP_INCLUDES,
-    IdLike,
+    WORKSPACE_GROUP_ORDERS,
+    WORKSPACE_INCLUDES,
+    WORKSPACE_ORDERS,
     WorkspaceFilters,
     WorkspaceGroupFilters,
     WorkspaceGroupOrder,
-    encode_id,
-    encode_id_list,
-    encode_names,
-    encode_order,
-    encode_text,
 )
 from .pagination import Page
 from .payloads import ExternalReferenceInput, WorkspaceGroupInput, workspace_group_body
@@ -37,6 +36,27 @@ GROUP_SUBJECT = "WorkspaceGroup"
 Payload = WorkspaceGroupInput | Mapping[str, Any]
 
 
+def shape_params(
+    filters: WorkspaceGroupFilters | WorkspaceFilters | None = None,
+    *,
+    include: Iterable[str] = (),
+    allowed_includes: frozenset[str],
+    order: str | None = None,
+    allowed_orders: frozenset[str] = frozenset(),
+    optional_fields: Iterable[str] = (),
+) -> dict[str, str]:
+    """Filters plus `include`, `order` and `optional_fields`, each checked against what the
+    endpoint documents (optional fields are not listed, and unknown ones are ignored)."""
+    params = filters.to_params() if filters is not None else {}
+    if include := encode_names(include, name="include", allowed=allowed_includes):
+        params["include"] = include
+    if order is not None:
+        params["order"] = encode_order(order, allowed=allowed_orders)
+    if optional := encode_names(optional_fields, name="optional_fields", allowed=None):
+        params["optional_fields"] = optional
+    return params
+
+
 def group_params(
     filters: WorkspaceGroupFilters | None = None,
     *,
@@ -44,19 +64,31 @@ def group_params(
     order: WorkspaceGroupOrder | str | None = None,
     optional_fields: Iterable[str] = (),
 ) -> dict[str, str]:
-    """Query parameters of a workspace group listing."""
-    params = filters.to_params() if filters is not None else {}
-    if include := encode_names(include, name="include", allowed=WORKSPACE_GROUP_INCLUDES):
-        params["include"] = include
-    if order is not None:
-        params["order"] = encode_order(order)
-    if optional := encode_names(optional_fields, name="optional_fields", allowed=None):
-        params["optional_fields"] = optional
-    return params
+    """Query parameters of a workspace group listing, show or write."""
+    return shape_params(
+        filters,
+        include=include,
+        allowed_includes=WORKSPACE_GROUP_INCLUDES,
+        order=order,
+        allowed_orders=WORKSPACE_GROUP_ORDERS,
+        optional_fields=optional_fields,
+    )
 
 
-def _include(include: Iterable[str]) -> dict[str, str]:
-    return group_params(include=include)
+def workspace_params(
+    filters: WorkspaceFilters | None = None,
+    *,
+    include: Iterable[str] = (),
+    order: str | None = None,
+) -> dict[str, str]:
+    """Query parameters of a workspace listing."""
+    return shape_params(
+        filters,
+        include=include,
+        allowed_includes=WORKSPACE_INCLUDES,
+        order=order,
+        allowed_orders=WORKSPACE_ORDERS,
+    )
 
 
 def _path(collection: str, record_id: IdLike) -> str:
@@ -65,7 +97,7 @@ def _path(collection: str, record_id: IdLike) -> str:
 
 
 def _named(name: str | None) -> dict[str, str]:
-    # Passing the group's current name saves update() a read.
+    # Passing the group's current name saves update() a read (and a stale-name race).
     return {} if name is None else {"name": name}
 
 
@@ -74,6 +106,10 @@ def _subject_params(subject_type: str, subject_ids: Iterable[IdLike] | None) -> 
     if subject_ids is not None:
         params["with_subject_id"] = encode_id_list(subject_ids, name="subject_ids")
     return params
+
+
+def _custom_field_params(subject_type: str) -> dict[str, str]:
+    return {"subject_type": encode_text(subject_type, name="subject_type"), "include": "choices"}
 
 
 class _Resource:
@@ -120,33 +156,54 @@ class WorkspaceGroups(_Resource):
         optional_fields: Iterable[str] = (),
         per_page: int = 200,
     ) -> Iterator[WorkspaceGroup]:
+        """Every matching group, page by page, oldest first unless `order` is given.
+
+        Creation order keeps the walk stable: a rename or edit mid-walk does not move a
+        group to another page (the default name order would, skipping it or showing it
+        twice), and a group created mid-walk lands at the end. A group deleted mid-walk
+        still shifts the later ones back by one, so one of them can be missed.
+        """
         params = group_params(
-            filters, include=include, order=order, optional_fields=optional_fields
+            filters,
+            include=include,
+            order=order or STABLE_ORDER,
+            optional_fields=optional_fields,
         )
         return self._client.iter_all(self.path, WorkspaceGroup, params, per_page=per_page)
 
     def get(self, group_id: IdLike, *, include: Iterable[str] = ()) -> WorkspaceGroup:
         return self._client.fetch_one(
-            "GET", _path("workspace_groups", group_id), WorkspaceGroup, params=_include(include)
+            "GET",
+            _path("workspace_groups", group_id),
+            WorkspaceGroup,
+            params=group_params(include=include),
         )
 
     def create(self, payload: Payload, *, include: Iterable[str] = ()) -> WorkspaceGroup:
+        """Create a group. If the answer is lost, the group is looked up by name and taken
+        only if this call made it (see `KantataClient.create`)."""
         body = workspace_group_body(payload, creating=True)
+        sent = body["workspace_group"]
         return self._client.create(
             self.path,
             WorkspaceGroup,
             json=body,
-            params=_include(include),
-            find_existing=lambda: self.find_by_name(
-                body["workspace_group"]["name"], include=include
+            sent=sent,
+            params=group_params(include=include),
+            find_existing=lambda deadline: self.find_by_name(
+                sent["name"], include=include, deadline=deadline
             ),
         )
 
     def update(
         self, group_id: IdLike, payload: Payload, *, include: Iterable[str] = ()
     ) -> WorkspaceGroup:
-        """PUT the fields given. The API requires `name` on every update; when the payload
-        has none, the current name is read first (one extra call)."""
+        """PUT the fields given; fields given as None are not sent (left unchanged).
+
+        The API requires `name` on every update. Pass the name you showed the user: without
+        it the current name is read first (one extra call), and a rename made by someone
+        else between that read and this write would be reverted.
+        """
         body = workspace_group_body(payload, creating=False)
         if "name" not in body["workspace_group"]:
             body["workspace_group"]["name"] = self.get(group_id).name
@@ -154,7 +211,7 @@ class WorkspaceGroups(_Resource):
             "PUT",
             _path("workspace_groups", group_id),
             WorkspaceGroup,
-            params=_include(include),
+            params=group_params(include=include),
             json=body,
         )
 
@@ -184,13 +241,16 @@ class WorkspaceGroups(_Resource):
         payload = {"external_reference": reference, **_named(name)}
         return self.update(group_id, payload, include=["external_references"])
 
-    def find_by_name(self, name: str, *, include: Iterable[str] = ()) -> WorkspaceGroup | None:
-        """The group named `name`, compared case-insensitively as the API enforces uniqueness."""
-        wanted = name.strip().lower()
-        filters = WorkspaceGroupFilters(matching=name)
-        return next(
-            (g for g in self.iter_all(filters, include=include) if g.name.lower() == wanted), None
-        )
+    def find_by_name(
+        self, name: str, *, include: Iterable[str] = (), deadline: float | None = None
+    ) -> WorkspaceGroup | None:
+        """The group named `name`, ignoring surrounding whitespace (the API trims names) and
+        case (the API keeps names unique case-insensitively). `deadline`, from
+        `KantataClient.deadline()`, bounds the whole lookup."""
+        wanted = encode_text(name, name="name").strip()
+        params = group_params(WorkspaceGroupFilters(matching=wanted), include=include)
+        groups = self._client.iter_all(self.path, WorkspaceGroup, params, deadline=deadline)
+        return next((g for g in groups if g.name.strip().casefold() == wanted.casefold()), None)
 
 
 class Workspaces(_Resource):
@@ -203,16 +263,27 @@ class Workspaces(_Resource):
         filters: WorkspaceFilters | None = None,
         *,
         include: Iterable[str] = (),
+        order: str | None = None,
         page: int = 1,
         per_page: int = 20,
     ) -> Page[Workspace]:
-        params = {**(filters.to_params() if filters else {}), **_names("include", include)}
+        params = workspace_params(filters, include=include, order=order)
         return self._client.list_page(self.path, Workspace, params, page=page, per_page=per_page)
 
     def iter_all(
-        self, filters: WorkspaceFilters | None = None, *, include: Iterable[str] = ()
+        self,
+        filters: WorkspaceFilters | None = None,
+        *,
+        include: Iterable[str] = (),
+        order: str | None = None,
     ) -> Iterator[Workspace]:
-        params = {**(filters.to_params() if filters else {}), **_names("include", include)}
+        """Every matching workspace, oldest first unless `order` is given, for the reason
+        `WorkspaceGroups.iter_all` gives. A `search` orders by relevance instead, which an
+        edit mid-walk can change."""
+        searching = filters is not None and filters.search is not None
+        if order is None and not searching:
+            order = STABLE_ORDER
+        params = workspace_params(filters, include=include, order=order)
         return self._client.iter_all(self.path, Workspace, params)
 
     def for_groups(self, group_ids: Iterable[IdLike]) -> Iterator[Workspace]:
@@ -220,11 +291,6 @@ class Workspaces(_Resource):
 
     def search(self, text: str, *, page: int = 1, per_page: int = 20) -> Page[Workspace]:
         return self.list(WorkspaceFilters(search=text), page=page, per_page=per_page)
-
-
-def _names(param: str, names: Iterable[str]) -> dict[str, str]:
-    encoded = encode_names(names, name=param, allowed=None)
-    return {param: encoded} if encoded else {}
 
 
 class CustomFields(_Resource):
@@ -235,13 +301,11 @@ class CustomFields(_Resource):
     def list(
         self, *, subject_type: str = GROUP_SUBJECT, page: int = 1, per_page: int = 200
     ) -> Page[CustomField]:
-        params = {"subject_type": subject_type, "include": "choices"}
+        params = _custom_field_params(subject_type)
         return self._client.list_page(self.path, CustomField, params, page=page, per_page=per_page)
 
     def iter_all(self, *, subject_type: str = GROUP_SUBJECT) -> Iterator[CustomField]:
-        return self._client.iter_all(
-            self.path, CustomField, {"subject_type": subject_type, "include": "choices"}
-        )
+        return self._client.iter_all(self.path, CustomField, _custom_field_params(subject_type))
 
 
 class CustomFieldChoices(_Resource):

@@ -297,3 +297,22 @@ def test_workspaces_of_another_account_fail_validation_on_that_field(
         client.workspace_groups.add_workspace_ids(group.id, [foreign.id], name=group.name)
     assert list(caught.value.field_errors) == ["add_workspace_ids"]
     assert foreign.id in caught.value.field_errors["add_workspace_ids"][0]
+
+
+def test_404_after_a_429_on_delete_is_not_found(sandbox, fault_token, faulty):
+    # The 429 was refused unprocessed, so the 404 that follows is about the id itself.
+    sandbox.fault(fault_token, kind="429", retry_after=0)
+    with track_calls() as calls, pytest.raises(NotFound):
+        faulty.workspace_groups.delete(999999999)
+    assert [c.status for c in calls.calls] == [429, 404]
+
+
+def test_none_fields_of_a_dict_update_are_not_sent(client, new_group):
+    group = new_group(notes="kept", contact_name="Ann")
+    with track_calls() as calls:
+        updated = client.workspace_groups.update(
+            group.id, {"name": None, "notes": None, "contact_name": "Bea"}
+        )
+    assert (updated.name, updated.notes, updated.contact_name) == (group.name, "kept", "Bea")
+    # No name given, so it was read first.
+    assert [c.method for c in calls.calls] == ["GET", "PUT"]

@@ -17,13 +17,14 @@ from kantata_admin.kantata import (
     WorkspaceFilters,
     WorkspaceGroupFilters,
 )
-from kantata_admin.kantata.filters import (
+from kantata_admin.kantata.encoding import (
     encode_number,
     encode_order,
     encode_page,
     encode_window,
 )
-from kantata_admin.kantata.resources import group_params
+from kantata_admin.kantata.filters import WORKSPACE_GROUP_ORDERS
+from kantata_admin.kantata.resources import group_params, workspace_params
 
 PACIFIC = timezone(timedelta(hours=-7))
 
@@ -213,14 +214,14 @@ def test_unknown_filter_names_are_refused_from_a_mapping():
     ],
 )
 def test_the_six_group_orders_are_accepted(order):
-    assert encode_order(order) == order
-    assert encode_order(order.upper()) == order
+    assert encode_order(order, allowed=WORKSPACE_GROUP_ORDERS) == order
+    assert encode_order(order.upper(), allowed=WORKSPACE_GROUP_ORDERS) == order
 
 
 @pytest.mark.parametrize("order", ["name", "title:asc", "name:up", "", "name:asc,id:asc"])
 def test_other_orders_are_refused(order):
     with pytest.raises(InvalidRequest, match="order"):
-        encode_order(order)
+        encode_order(order, allowed=WORKSPACE_GROUP_ORDERS)
 
 
 def test_include_and_optional_fields():
@@ -233,6 +234,17 @@ def test_include_and_optional_fields():
     }
     with pytest.raises(InvalidRequest, match="include"):
         group_params(include=["users"])
+
+
+def test_workspace_includes_and_orders_are_checked_like_groups():
+    assert workspace_params(include=["workspace_groups"], order="title:asc") == {
+        "include": "workspace_groups",
+        "order": "title:asc",
+    }
+    with pytest.raises(InvalidRequest, match="include"):
+        workspace_params(include=["workspaces"])
+    with pytest.raises(InvalidRequest, match="order"):
+        workspace_params(order="name:asc")
 
 
 def test_paging_bounds():

@@ -116,15 +116,18 @@ def test_backoff_is_capped_jittered_and_bounded():
     policy = RetryPolicy(max_attempts=10, backoff_base=1, backoff_cap=4, total_budget=100)
     rng = random.Random(1)
     error = ServiceUnavailable("x", status=503)
-    delays = [policy.next_delay("GET", error, attempt=n, elapsed=0, rng=rng) for n in range(1, 10)]
+    delays = [
+        policy.next_delay("GET", error, attempt=n, remaining=100, rng=rng) for n in range(1, 10)
+    ]
     assert all(0 < d <= 4 for d in delays)
     assert delays[-1] >= 2  # capped at 4, jittered within its upper half
-    assert policy.next_delay("GET", error, attempt=10, elapsed=0) is None
-    assert policy.next_delay("GET", error, attempt=1, elapsed=99.9) is None
+    assert policy.next_delay("GET", error, attempt=10, remaining=100) is None
+    # A wait must leave time to send again within the call's budget.
+    assert policy.next_delay("GET", error, attempt=1, remaining=0.1) is None
     honoured = RateLimited("x", status=429, retry_after=3)
-    assert 3 <= policy.next_delay("GET", honoured, attempt=1, elapsed=0) < 3.1
+    assert 3 <= policy.next_delay("GET", honoured, attempt=1, remaining=100) < 3.1
     too_long = RateLimited("x", status=429, retry_after=600)
-    assert policy.next_delay("GET", too_long, attempt=1, elapsed=0) is None
+    assert policy.next_delay("GET", too_long, attempt=1, remaining=1000) is None
 
 
 @pytest.mark.parametrize(
