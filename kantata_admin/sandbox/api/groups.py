@@ -1,7 +1,6 @@
 """GET /workspace_groups and /workspace_groups/{id}: every filter the seed documents."""
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Lower
 from django.http import HttpRequest, JsonResponse
 
 from kantata_admin.sandbox.api import params, serializers
@@ -61,8 +60,12 @@ def _load_external_references(groups: list[WorkspaceGroup], ctx: ApiContext) -> 
 
 
 def _by(field_name: str):
+    # Names sort case-insensitively by their casefolded key, which the (account, name_key)
+    # unique index already covers; the timestamps have indexes of their own.
+    column = "name_key" if field_name == "name" else field_name
+
     def ordering(descending: bool):
-        expression = Lower(field_name) if field_name == "name" else F(field_name)
+        expression = F(column)
         return [expression.desc() if descending else expression.asc(), F("id").asc()]
 
     return ordering
