@@ -48,6 +48,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
+
+
 # --- Core -----------------------------------------------------------------------------
 
 DEBUG = env_bool("DEBUG", True)
@@ -145,8 +155,18 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-else:
+elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+else:
+    # Production without Redis still runs several processes: login rate limits and used
+    # TOTP codes must be shared by all of them, so they go in the database.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kantata_admin_cache",
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Auth: allauth, email login, MFA --------------------------------------------------
@@ -181,7 +201,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Kantata Admin] "
 ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("LOGIN_FAILED_RATE_LIMIT", "10/m/ip,5/300s/key"),
 }
-ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Behind a proxy the client's address is in X-Forwarded-For; without this count every
+# request would seem to come from the proxy, and one client could lock everyone out.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int(
+    "TRUSTED_PROXY_COUNT", 1 if env_bool("TRUST_X_FORWARDED_PROTO", False) else 0
+)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Kantata Admin"
 # When true, members without an authenticator are sent to set one up.
@@ -249,8 +273,8 @@ else:
     _oauth_default, _api_default = "https://app.mavenlink.com", "https://api.mavenlink.com/api/v1"
 KANTATA_OAUTH_URL = os.environ.get("KANTATA_OAUTH_URL", _oauth_default).rstrip("/")
 KANTATA_API_URL = os.environ.get("KANTATA_API_URL", _api_default).rstrip("/")
-KANTATA_CONNECT_TIMEOUT = float(os.environ.get("KANTATA_CONNECT_TIMEOUT", "5"))
-KANTATA_READ_TIMEOUT = float(os.environ.get("KANTATA_READ_TIMEOUT", "30"))
+KANTATA_CONNECT_TIMEOUT = env_float("KANTATA_CONNECT_TIMEOUT", 5.0)
+KANTATA_READ_TIMEOUT = env_float("KANTATA_READ_TIMEOUT", 30.0)
 # Requests a minute per token that the sandbox allows (0: unlimited).
 KANTATA_SANDBOX_RATE_LIMIT = env_int("KANTATA_SANDBOX_RATE_LIMIT", 0)
 

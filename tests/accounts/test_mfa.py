@@ -1,3 +1,4 @@
+import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
@@ -54,9 +55,30 @@ def test_enrolled_member_is_challenged_for_a_code_at_login(client, editor):
     assert client.get("/").status_code == 200
 
 
-def test_mfa_required_sends_members_without_it_to_set_it_up(client, viewer, settings):
+@pytest.mark.parametrize(
+    "path", ["/", "/team/", "/accounts/email/", "/accounts/password/change/", "/admin/"]
+)
+def test_mfa_required_sends_members_without_it_to_set_it_up(client, team_admin, settings, path):
     settings.MFA_REQUIRED = True
-    client.force_login(viewer)
-    response = client.get("/")
+    client.force_login(team_admin)
+    response = client.get(path)
     assert response.status_code == 302
     assert response["Location"] == "/accounts/2fa/totp/activate/"
+
+
+def test_mfa_required_still_lets_a_member_set_it_up_or_leave(client, viewer, settings):
+    settings.MFA_REQUIRED = True
+    client.force_login(viewer)
+    setup = client.get("/accounts/2fa/totp/activate/")
+    assert setup["Location"].startswith("/accounts/reauthenticate/")
+    assert client.get("/accounts/reauthenticate/").status_code == 200
+    assert client.get("/healthz").status_code == 200
+    client.post("/accounts/logout/")
+    assert client.get("/").status_code == 302
+
+
+def test_mfa_required_lets_enrolled_members_through(client, editor, settings):
+    EmailAddress.objects.create(user=editor, email=editor.email, primary=True, verified=True)
+    _enrol_totp(client, editor)
+    settings.MFA_REQUIRED = True
+    assert client.get("/").status_code == 200

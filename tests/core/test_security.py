@@ -60,7 +60,7 @@ def test_htmx_sends_the_csrf_token(client, viewer):
     client.force_login(viewer)
     page = client.get("/").content.decode()
     assert re.search(r"hx-headers='\{\"x-csrftoken\": \"[\w-]+\"\}'", page)
-    assert "/static/django-htmx/" in page or "htmx" in page
+    assert re.search(r'<script src="/static/django_htmx/htmx-2[^"]*\.js" defer nonce="[^"]+"', page)
 
 
 def test_production_settings_pass_check_deploy_with_zero_warnings():
@@ -90,3 +90,42 @@ def test_production_turns_on_https_only_protections():
         env=PRODUCTION_ENV,
     )
     assert result.stdout.split() == ["True", "31536000", "True", "True", "False"], result.stderr
+
+
+def test_production_without_redis_shares_its_cache_through_the_database(tmp_path):
+    env = {**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}"}
+    assert _manage("migrate", "--noinput", env=env).returncode == 0
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.core.cache import caches; c = caches['default']; c.set('k', 'v');"
+        " print(c.get('k'), type(c).__name__)",
+        env=env,
+    )
+    assert result.stdout.split() == ["v", "DatabaseCache"], result.stderr
+
+
+def test_behind_a_proxy_the_client_address_comes_from_the_forwarded_header():
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.ALLAUTH_TRUSTED_PROXY_COUNT,"
+        " s.SECURE_PROXY_SSL_HEADER)",
+        env={**PRODUCTION_ENV, "TRUST_X_FORWARDED_PROTO": "true"},
+    )
+    assert result.stdout.split()[0] == "1", result.stderr
+
+
+def test_check_deploy_warns_when_the_sandbox_is_mounted_in_production():
+    env = {**PRODUCTION_ENV, "KANTATA_SANDBOX": "true"}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "kantata_admin.W001" in result.stderr + result.stdout
+
+
+def test_the_demo_admin_is_never_created_in_production():
+    result = _manage("demo_setup", env=PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "demo_setup is for development (DEBUG=true) only." in result.stderr

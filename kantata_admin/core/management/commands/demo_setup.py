@@ -1,7 +1,7 @@
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kantata_admin.accounts.models import Role, User
 
@@ -16,6 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=settings.PORT)
 
     def handle(self, *args, port: int, **options) -> None:
+        if not settings.DEBUG:
+            # The demo admin's password is published in the README.
+            raise CommandError("demo_setup is for development (DEBUG=true) only.")
         self._demo_admin()
         if settings.KANTATA_SANDBOX:
             self._sandbox(port)
