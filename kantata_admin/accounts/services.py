@@ -50,12 +50,17 @@ def invitation_start(request: HttpRequest, invitation: Invitation) -> None:
 
 
 def invitation_from_session(request: HttpRequest) -> Invitation | None:
+    """The pending invitation this visitor opened, if any; looked up once per request."""
     pk = request.session.get(_SESSION_KEY) if hasattr(request, "session") else None
     if pk is None:
         return None
+    cached = getattr(request, "_pending_invitation", None)
+    if cached is not None and cached.pk == pk:
+        return cached
     invitation = Invitation.objects.pending().filter(pk=pk).first()
     if invitation is None:
         request.session.pop(_SESSION_KEY, None)
+    request._pending_invitation = invitation
     return invitation
 
 
@@ -64,6 +69,7 @@ def invitation_accept(invitation: Invitation, *, user: User, request: HttpReques
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     request.session.pop(_SESSION_KEY, None)
+    request._pending_invitation = None
 
 
 def _other_active_admins(user: User):
