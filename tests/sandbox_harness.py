@@ -37,6 +37,7 @@ __all__ = [
     "READONLY_EMAIL",
     "SANDBOX_PASSWORD",
     "SandboxServer",
+    "unique_name",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD_CLIENT_ID = "kantata-admin-sandbox"
 DASHBOARD_CLIENT_SECRET = "sandbox-client-secret-not-for-production"
 STARTUP_TIMEOUT = 60.0
+# Tokens made up front in one command: enough for every test that asks for a fresh one.
+TOKEN_POOL_SIZE = 60
 
 
 def _free_port() -> int:
@@ -282,3 +285,34 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]
 def sandbox_10k(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     """A second sandbox seeded with 10,000 groups; started only when a test asks."""
     yield from _serve(tmp_path_factory, "sandbox_10k", 10_000)
+
+
+# --- fixtures both test packages use ------------------------------------------------------
+
+
+def unique_name(prefix: str = "Test group") -> str:
+    """A group name no other test (or earlier run against the same sandbox) uses."""
+    return f"{prefix} {uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture(name="unique_name")
+def unique_name_fixture() -> str:
+    """One unique group name per test; call `unique_name()` itself for more."""
+    return unique_name()
+
+
+@pytest.fixture(scope="session")
+def admin_token(sandbox: SandboxServer) -> str:
+    return sandbox.token(ADMIN_EMAIL)
+
+
+@pytest.fixture(scope="session")
+def token_pool(sandbox: SandboxServer) -> list[str]:
+    return sandbox.tokens(ADMIN_EMAIL, TOKEN_POOL_SIZE)
+
+
+@pytest.fixture
+def fresh_token(sandbox: SandboxServer, token_pool: list[str]) -> str:
+    """An administrator's token used by no other test, so the faults and rate limits it is
+    given never reach another test's calls."""
+    return token_pool.pop() if token_pool else sandbox.token(ADMIN_EMAIL)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from .custom_values import (
     ChoiceValue,
@@ -32,11 +32,6 @@ from .errors import InvalidRequest
 
 MAX_SERVICE_MODEL_REFS = 200
 
-WORKSPACE_GROUP_ORDERS = frozenset(
-    f"{field}:{direction}"
-    for field in ("created_at", "name", "updated_at")
-    for direction in ("asc", "desc")
-)
 WorkspaceGroupOrder = Literal[
     "created_at:asc",
     "created_at:desc",
@@ -45,6 +40,7 @@ WorkspaceGroupOrder = Literal[
     "updated_at:asc",
     "updated_at:desc",
 ]
+WORKSPACE_GROUP_ORDERS: frozenset[str] = frozenset(get_args(WorkspaceGroupOrder))
 WORKSPACE_GROUP_INCLUDES = frozenset({"workspaces", "rate_card_sets", "external_references"})
 
 WORKSPACE_ORDERS = frozenset(

@@ -6,6 +6,7 @@ so they hold across threads and worker processes.
 """
 
 import contextlib
+import functools
 import json
 import socket
 import time
@@ -16,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from kantata_admin.sandbox import ratelimit
-from kantata_admin.sandbox.api.errors import oauth_error, system_error
+from kantata_admin.sandbox.api.errors import no_content, oauth_error, system_error
 from kantata_admin.sandbox.auth import bearer_token
 from kantata_admin.sandbox.models import AccessToken, Fault
 
@@ -86,34 +87,49 @@ def _positive(body: dict, name: str, default: int | None) -> int | None:
     return value
 
 
-@csrf_exempt
-@login_not_required
-def faults(request: HttpRequest) -> HttpResponse:
+def _control(*methods: str, what: str):
+    """A control endpoint for tests: the caller's bearer token or a 401, one of `methods`
+    or a 405, and a JSON body (POST only) whose ValueError, AttributeError or TypeError
+    answers 400 "Bad {what}: ...". The view gets (request, token, body)."""
+    allowed = f"Use {' or '.join(methods)}."
+
+    def decorate(view):
+        @csrf_exempt
+        @login_not_required
+        @functools.wraps(view)
+        def endpoint(request: HttpRequest) -> HttpResponse:
+            token = bearer_token(request)
+            if token is None:
+                return oauth_error()
+            if request.method not in methods:
+                return system_error(405, allowed)
+            try:
+                body = json.loads(request.body or b"{}") if request.method == "POST" else {}
+                return view(request, token, body)
+            except (ValueError, AttributeError, TypeError) as error:
+                return system_error(400, f"Bad {what}: {error}")
+
+        return endpoint
+
+    return decorate
+
+
+@_control("POST", "DELETE", what="fault")
+def faults(request: HttpRequest, token: AccessToken, body: dict) -> HttpResponse:
     """POST queues a fault for the caller's token; DELETE clears them all."""
-    token = bearer_token(request)
-    if token is None:
-        return oauth_error()
     if request.method == "DELETE":
         token.faults.all().delete()
-        response = HttpResponse(status=204)
-        del response["Content-Type"]  # no content, so no content type
-        return response
-    if request.method != "POST":
-        return system_error(405, "Use POST or DELETE.")
-    try:
-        body = json.loads(request.body or b"{}")
-        kind = str(body.get("kind", ""))
-        if kind not in Kind.values:
-            raise ValueError(f"kind must be one of {', '.join(Kind.values)}")
-        fault = Fault.objects.create(
-            token=token,
-            kind=kind,
-            remaining=_positive(body, "count", 1) or 1,
-            retry_after=_positive(body, "retry_after", None),
-            delay_ms=_positive(body, "delay_ms", 0),
-        )
-    except (ValueError, AttributeError, TypeError) as error:
-        return system_error(400, f"Bad fault: {error}")
+        return no_content()
+    kind = str(body.get("kind", ""))
+    if kind not in Kind.values:
+        raise ValueError(f"kind must be one of {', '.join(Kind.values)}")
+    fault = Fault.objects.create(
+        token=token,
+        kind=kind,
+        remaining=_positive(body, "count", 1) or 1,
+        retry_after=_positive(body, "retry_after", None),
+        delay_ms=_positive(body, "delay_ms", 0),
+    )
     return JsonResponse(
         {
             "id": str(fault.pk),
@@ -126,20 +142,10 @@ def faults(request: HttpRequest) -> HttpResponse:
     )
 
 
-@csrf_exempt
-@login_not_required
-def rate_limit(request: HttpRequest) -> HttpResponse:
+@_control("POST", what="rate limit")
+def rate_limit(request: HttpRequest, token: AccessToken, body: dict) -> HttpResponse:
     """POST {"requests_per_minute": N|null}: this token's own limit (null: the setting)."""
-    token = bearer_token(request)
-    if token is None:
-        return oauth_error()
-    if request.method != "POST":
-        return system_error(405, "Use POST.")
-    try:
-        body = json.loads(request.body or b"{}")
-        token.rate_limit = _positive(body, "requests_per_minute", None)
-    except (ValueError, AttributeError, TypeError) as error:
-        return system_error(400, f"Bad rate limit: {error}")
+    token.rate_limit = _positive(body, "requests_per_minute", None)
     token.save(update_fields=["rate_limit"])
     ratelimit.reset(token)
     return JsonResponse({"requests_per_minute": ratelimit.limit_for(token)})

@@ -1,4 +1,7 @@
-"""Clients for the real sandbox server, one token per role, and the seeded data once."""
+"""Clients for the real sandbox server, one token per role, and the seeded data once.
+
+admin_token, fresh_token (a token per test, for faults) and unique_name come from
+tests/sandbox_harness.py."""
 
 import contextlib
 import time
@@ -8,7 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from kantata_admin.kantata import KantataClient, RetryPolicy, WorkspaceGroup
-from tests.sandbox_harness import ADMIN_EMAIL, OTHER_ACCOUNT_EMAIL, READONLY_EMAIL
+from tests.sandbox_harness import OTHER_ACCOUNT_EMAIL, READONLY_EMAIL, unique_name
 
 # Short waits so retry tests take tenths of a second, not seconds.
 FAST_RETRIES = RetryPolicy(max_attempts=4, backoff_base=0.02, backoff_cap=0.1, total_budget=15)
@@ -23,11 +26,6 @@ class Sleeps(list):
 
 
 @pytest.fixture(scope="session")
-def admin_token(sandbox) -> str:
-    return sandbox.token(ADMIN_EMAIL)
-
-
-@pytest.fixture(scope="session")
 def readonly_token(sandbox) -> str:
     return sandbox.token(READONLY_EMAIL)
 
@@ -35,12 +33,6 @@ def readonly_token(sandbox) -> str:
 @pytest.fixture(scope="session")
 def other_account_token(sandbox) -> str:
     return sandbox.token(OTHER_ACCOUNT_EMAIL)
-
-
-@pytest.fixture(scope="session")
-def fault_token(sandbox) -> str:
-    """A token of its own, so queued faults never reach other tests' calls."""
-    return sandbox.token(ADMIN_EMAIL)
 
 
 @pytest.fixture
@@ -54,11 +46,9 @@ def sleeps() -> Sleeps:
 
 
 @pytest.fixture
-def faulty(sandbox, fault_token, sleeps) -> Iterator[KantataClient]:
-    """A client whose token takes injected faults; they are cleared before and after."""
-    sandbox.clear_faults(fault_token)
-    yield KantataClient(fault_token, base_url=sandbox.api_url, retry=FAST_RETRIES, sleep=sleeps)
-    sandbox.clear_faults(fault_token)
+def faulty(sandbox, fresh_token, sleeps) -> KantataClient:
+    """A client whose token (this test's own, from the harness) takes injected faults."""
+    return KantataClient(fresh_token, base_url=sandbox.api_url, retry=FAST_RETRIES, sleep=sleeps)
 
 
 @pytest.fixture
@@ -67,7 +57,7 @@ def new_group(client) -> Iterator:
     created: list[WorkspaceGroup] = []
 
     def make(**fields) -> WorkspaceGroup:
-        fields.setdefault("name", unique_name())
+        fields.setdefault("name", unique_name("Client test"))
         group = client.workspace_groups.create(fields)
         created.append(group)
         return group
@@ -76,10 +66,6 @@ def new_group(client) -> Iterator:
     for group in created:
         with contextlib.suppress(Exception):
             client.workspace_groups.delete(group.id)
-
-
-def unique_name(prefix: str = "Client test") -> str:
-    return f"{prefix} {time.time_ns()}"
 
 
 @dataclass

@@ -11,17 +11,18 @@ from kantata_admin.kantata import (
     WorkspaceGroupFilters,
     track_calls,
 )
-from tests.kantata.conftest import FAST_RETRIES, unique_name
+from tests.kantata.conftest import FAST_RETRIES
+from tests.sandbox_harness import unique_name
 
 SLOW_ANSWER = {"kind": "delay", "delay_ms": 2000}
 
 
 @pytest.fixture
-def slow(sandbox, fault_token):
-    """A client that gives up on an answer after half a second; faults cleared around it."""
-    sandbox.clear_faults(fault_token)
-    yield KantataClient(fault_token, base_url=sandbox.api_url, read_timeout=0.5, retry=FAST_RETRIES)
-    sandbox.clear_faults(fault_token)
+def slow(sandbox, fresh_token):
+    """A client that gives up on an answer after half a second; its token is this test's."""
+    return KantataClient(
+        fresh_token, base_url=sandbox.api_url, read_timeout=0.5, retry=FAST_RETRIES
+    )
 
 
 def _named(client, name: str) -> list[str]:
@@ -29,10 +30,10 @@ def _named(client, name: str) -> list[str]:
 
 
 def test_timed_out_create_is_not_answered_with_an_older_group_of_that_name(
-    sandbox, fault_token, slow, seeded
+    sandbox, fresh_token, slow, seeded
 ):
     old = min(seeded.groups.values(), key=lambda g: g.created_at)
-    sandbox.fault(fault_token, **SLOW_ANSWER)
+    sandbox.fault(fresh_token, **SLOW_ANSWER)
     with track_calls() as calls, pytest.raises(Timeout):
         slow.workspace_groups.create({"name": f"  {old.name.upper()} "})
     # Looked up once, found a group older than the call, and did not send again.
@@ -40,18 +41,18 @@ def test_timed_out_create_is_not_answered_with_an_older_group_of_that_name(
 
 
 def test_timed_out_create_is_not_answered_with_a_new_group_holding_other_fields(
-    sandbox, fault_token, slow, client, new_group
+    sandbox, fresh_token, slow, client, new_group
 ):
     theirs = new_group(notes="theirs")
-    sandbox.fault(fault_token, **SLOW_ANSWER)
+    sandbox.fault(fresh_token, **SLOW_ANSWER)
     with pytest.raises(Timeout):
         slow.workspace_groups.create({"name": theirs.name, "notes": "ours"})
     assert _named(client, theirs.name) == [theirs.id]
     assert client.workspace_groups.get(theirs.id).notes == "theirs"
 
 
-def test_timed_out_create_returns_the_one_group_it_made(sandbox, fault_token, slow, client):
-    sandbox.fault(fault_token, **SLOW_ANSWER)
+def test_timed_out_create_returns_the_one_group_it_made(sandbox, fresh_token, slow, client):
+    sandbox.fault(fresh_token, **SLOW_ANSWER)
     name = unique_name()
     group = slow.workspace_groups.create({"name": name, "notes": "once", "company": True})
     try:
@@ -76,12 +77,12 @@ def _lookup_missing_the_first_time(client: KantataClient, name: str):
 
 
 def test_resent_create_refused_for_its_name_finds_the_group_the_first_one_made(
-    sandbox, fault_token, slow, client
+    sandbox, fresh_token, slow, client
 ):
     name = unique_name()
     body = {"workspace_group": {"name": name, "notes": "first"}}
     find, looks = _lookup_missing_the_first_time(slow, name)
-    sandbox.fault(fault_token, **SLOW_ANSWER)
+    sandbox.fault(fresh_token, **SLOW_ANSWER)
     with track_calls() as calls:
         group = slow.create(
             "/workspace_groups.json",
@@ -104,12 +105,12 @@ def test_resent_create_refused_for_its_name_finds_the_group_the_first_one_made(
 
 
 def test_resent_create_refused_for_a_name_someone_else_holds_is_refused(
-    sandbox, fault_token, slow, seeded
+    sandbox, fresh_token, slow, seeded
 ):
     old = min(seeded.groups.values(), key=lambda g: g.created_at)
     body = {"workspace_group": {"name": old.name}}
     find, looks = _lookup_missing_the_first_time(slow, old.name)
-    sandbox.fault(fault_token, **SLOW_ANSWER)
+    sandbox.fault(fresh_token, **SLOW_ANSWER)
     with pytest.raises(ValidationFailed) as caught:
         slow.create(
             "/workspace_groups.json",

@@ -11,7 +11,7 @@ from kantata_admin.kantata import (
     WorkspaceGroupFilters,
     track_calls,
 )
-from tests.kantata.conftest import unique_name
+from tests.sandbox_harness import unique_name
 
 BUDGET = 1.5
 # Scheduling and the loopback round trip; far less than one more read timeout.
@@ -20,10 +20,8 @@ TIGHT = RetryPolicy(max_attempts=4, backoff_base=0.02, backoff_cap=0.05, total_b
 
 
 @pytest.fixture
-def tight(sandbox, fault_token):
-    sandbox.clear_faults(fault_token)
-    yield KantataClient(fault_token, base_url=sandbox.api_url, read_timeout=1.0, retry=TIGHT)
-    sandbox.clear_faults(fault_token)
+def tight(sandbox, fresh_token):
+    return KantataClient(fresh_token, base_url=sandbox.api_url, read_timeout=1.0, retry=TIGHT)
 
 
 def test_default_budget_leaves_room_to_retry_one_timed_out_read():
@@ -31,8 +29,8 @@ def test_default_budget_leaves_room_to_retry_one_timed_out_read():
     assert client.retry.total_budget >= 2 * client.timeout[1]
 
 
-def test_retried_read_ends_within_the_budget(sandbox, fault_token, tight):
-    sandbox.fault(fault_token, kind="delay", delay_ms=3000, count=4)
+def test_retried_read_ends_within_the_budget(sandbox, fresh_token, tight):
+    sandbox.fault(fresh_token, kind="delay", delay_ms=3000, count=4)
     started = time.monotonic()
     with track_calls() as calls, pytest.raises(Timeout):
         tight.users.me()
@@ -43,9 +41,9 @@ def test_retried_read_ends_within_the_budget(sandbox, fault_token, tight):
 
 
 def test_timed_out_create_with_its_lookup_ends_within_the_budget(
-    sandbox, fault_token, tight, client
+    sandbox, fresh_token, tight, client
 ):
-    sandbox.fault(fault_token, kind="delay", delay_ms=3000, count=4)
+    sandbox.fault(fresh_token, kind="delay", delay_ms=3000, count=4)
     name = unique_name()
     started = time.monotonic()
     try:

@@ -23,8 +23,8 @@ from kantata_admin.kantata import (
     WorkspaceGroupFilters,
     track_calls,
 )
-from tests.kantata.conftest import FAST_RETRIES, unique_name
-from tests.sandbox_harness import ADMIN_EMAIL, SANDBOX_PASSWORD
+from tests.kantata.conftest import FAST_RETRIES
+from tests.sandbox_harness import ADMIN_EMAIL, SANDBOX_PASSWORD, unique_name
 
 
 def test_unknown_token_is_an_authentication_error(sandbox):
@@ -117,21 +117,21 @@ def test_bad_query_is_a_bad_request(client):
     assert caught.value.details[0].type == "system"
 
 
-def test_rate_limit_is_reported_with_retry_after(sandbox, fault_token):
-    sandbox.set_rate_limit(fault_token, 1)
+def test_rate_limit_is_reported_with_retry_after(sandbox, fresh_token):
+    sandbox.set_rate_limit(fresh_token, 1)
     try:
-        client = KantataClient(fault_token, base_url=sandbox.api_url, retry=NO_RETRIES)
+        client = KantataClient(fresh_token, base_url=sandbox.api_url, retry=NO_RETRIES)
         client.users.me()
         with pytest.raises(RateLimited) as caught:
             client.users.me()
         assert caught.value.status == 429
         assert 0 < caught.value.retry_after <= 60
     finally:
-        sandbox.set_rate_limit(fault_token, None)
+        sandbox.set_rate_limit(fresh_token, None)
 
 
-def test_429_with_retry_after_is_retried_after_that_delay(sandbox, fault_token, faulty, sleeps):
-    sandbox.fault(fault_token, kind="429", retry_after=1)
+def test_429_with_retry_after_is_retried_after_that_delay(sandbox, fresh_token, faulty, sleeps):
+    sandbox.fault(fresh_token, kind="429", retry_after=1)
     with track_calls() as calls:
         assert faulty.users.me().email_address
     assert [c.status for c in calls.calls] == [429, 200]
@@ -139,31 +139,31 @@ def test_429_with_retry_after_is_retried_after_that_delay(sandbox, fault_token, 
     assert len(sleeps) == 1 and 1 <= sleeps[0] < 1.1
 
 
-def test_429_without_retry_after_backs_off(sandbox, fault_token, faulty, sleeps):
-    sandbox.fault(fault_token, kind="429", count=2)
+def test_429_without_retry_after_backs_off(sandbox, fresh_token, faulty, sleeps):
+    sandbox.fault(fresh_token, kind="429", count=2)
     with track_calls() as calls:
         faulty.workspace_groups.list(per_page=1)
     assert [c.status for c in calls.calls] == [429, 429, 200]
     assert len(sleeps) == 2 and all(0 < s <= FAST_RETRIES.backoff_cap for s in sleeps)
 
 
-def test_503_is_retried_then_given_up(sandbox, fault_token, faulty):
-    sandbox.fault(fault_token, kind="503", count=10)
+def test_503_is_retried_then_given_up(sandbox, fresh_token, faulty):
+    sandbox.fault(fresh_token, kind="503", count=10)
     with track_calls() as calls, pytest.raises(ServiceUnavailable) as caught:
         faulty.users.me()
     assert calls.count == FAST_RETRIES.max_attempts
     assert caught.value.status == 503 and caught.value.messages
 
 
-def test_a_create_is_not_repeated_on_503(sandbox, fault_token, faulty):
-    sandbox.fault(fault_token, kind="503")
+def test_a_create_is_not_repeated_on_503(sandbox, fresh_token, faulty):
+    sandbox.fault(fresh_token, kind="503")
     with track_calls() as calls, pytest.raises(ServiceUnavailable):
         faulty.workspace_groups.create({"name": unique_name()})
     assert calls.count == 1
 
 
-def test_a_create_is_retried_after_429(sandbox, fault_token, faulty, client):
-    sandbox.fault(fault_token, kind="429", retry_after=0)
+def test_a_create_is_retried_after_429(sandbox, fresh_token, faulty, client):
+    sandbox.fault(fresh_token, kind="429", retry_after=0)
     name = unique_name()
     group = faulty.workspace_groups.create({"name": name})
     try:
@@ -173,39 +173,39 @@ def test_a_create_is_retried_after_429(sandbox, fault_token, faulty, client):
         client.workspace_groups.delete(group.id)
 
 
-def test_malformed_json_is_reported(sandbox, fault_token, faulty):
-    sandbox.fault(fault_token, kind="malformed")
+def test_malformed_json_is_reported(sandbox, fresh_token, faulty):
+    sandbox.fault(fresh_token, kind="malformed")
     with pytest.raises(MalformedResponse) as caught:
         faulty.workspace_groups.list()
     assert caught.value.path == "/workspace_groups.json"
 
 
-def test_dropped_connection_on_a_read_is_retried(sandbox, fault_token, faulty):
-    sandbox.fault(fault_token, kind="drop")
+def test_dropped_connection_on_a_read_is_retried(sandbox, fresh_token, faulty):
+    sandbox.fault(fresh_token, kind="drop")
     with track_calls() as calls:
         assert faulty.users.me()
     assert [c.status for c in calls.calls] == [None, 200]
 
 
-def test_dropped_connection_without_retries_is_connection_failed(sandbox, fault_token):
-    client = KantataClient(fault_token, base_url=sandbox.api_url, retry=NO_RETRIES)
-    sandbox.fault(fault_token, kind="drop")
+def test_dropped_connection_without_retries_is_connection_failed(sandbox, fresh_token):
+    client = KantataClient(fresh_token, base_url=sandbox.api_url, retry=NO_RETRIES)
+    sandbox.fault(fresh_token, kind="drop")
     with pytest.raises(ConnectionFailed) as caught:
         client.users.me()
     assert caught.value.maybe_processed
     assert caught.value.path == "/users/me.json"
 
 
-def test_read_timeout_is_reported_and_retried_for_reads(sandbox, fault_token, sleeps):
-    slow = KantataClient(fault_token, base_url=sandbox.api_url, read_timeout=0.3, retry=NO_RETRIES)
-    sandbox.fault(fault_token, kind="delay", delay_ms=1500)
+def test_read_timeout_is_reported_and_retried_for_reads(sandbox, fresh_token, sleeps):
+    slow = KantataClient(fresh_token, base_url=sandbox.api_url, read_timeout=0.3, retry=NO_RETRIES)
+    sandbox.fault(fresh_token, kind="delay", delay_ms=1500)
     with pytest.raises(Timeout) as caught:
         slow.users.me()
     assert "?" not in str(caught.value)
     retrying = KantataClient(
-        fault_token, base_url=sandbox.api_url, read_timeout=0.3, retry=FAST_RETRIES, sleep=sleeps
+        fresh_token, base_url=sandbox.api_url, read_timeout=0.3, retry=FAST_RETRIES, sleep=sleeps
     )
-    sandbox.fault(fault_token, kind="delay", delay_ms=1500)
+    sandbox.fault(fresh_token, kind="delay", delay_ms=1500)
     with track_calls() as calls:
         retrying.users.me()
     assert [c.status for c in calls.calls] == [None, 200]
@@ -223,12 +223,12 @@ def test_refused_connection_is_connection_failed():
     assert calls.count == 2
 
 
-def test_timed_out_create_is_not_duplicated(sandbox, fault_token, client):
+def test_timed_out_create_is_not_duplicated(sandbox, fresh_token, client):
     """The create lands, its answer is late; the client finds it instead of sending again."""
     slow = KantataClient(
-        fault_token, base_url=sandbox.api_url, read_timeout=0.5, retry=FAST_RETRIES
+        fresh_token, base_url=sandbox.api_url, read_timeout=0.5, retry=FAST_RETRIES
     )
-    sandbox.fault(fault_token, kind="delay", delay_ms=2000)
+    sandbox.fault(fresh_token, kind="delay", delay_ms=2000)
     name = unique_name()
     with track_calls() as calls:
         group = slow.workspace_groups.create({"name": name, "notes": "once"})
@@ -241,8 +241,8 @@ def test_timed_out_create_is_not_duplicated(sandbox, fault_token, client):
         client.workspace_groups.delete(group.id)
 
 
-def test_dropped_create_is_not_duplicated(sandbox, fault_token, faulty, client):
-    sandbox.fault(fault_token, kind="drop")
+def test_dropped_create_is_not_duplicated(sandbox, fresh_token, faulty, client):
+    sandbox.fault(fresh_token, kind="drop")
     name = unique_name()
     with track_calls() as calls:
         group = faulty.workspace_groups.create({"name": name})
@@ -255,19 +255,19 @@ def test_dropped_create_is_not_duplicated(sandbox, fault_token, faulty, client):
         client.workspace_groups.delete(group.id)
 
 
-def test_retries_of_an_update_and_delete(sandbox, fault_token, faulty, new_group):
+def test_retries_of_an_update_and_delete(sandbox, fresh_token, faulty, new_group):
     group = new_group()
-    sandbox.fault(fault_token, kind="503")
+    sandbox.fault(fresh_token, kind="503")
     assert faulty.workspace_groups.update(group.id, {"notes": "retried"}).notes == "retried"
-    sandbox.fault(fault_token, kind="429", retry_after=0)
+    sandbox.fault(fresh_token, kind="429", retry_after=0)
     with track_calls() as calls:
         faulty.workspace_groups.delete(group.id)
     assert [c.status for c in calls.calls] == [429, 204]
 
 
-def test_dropped_delete_is_retried_and_counts_as_done(sandbox, fault_token, faulty, client):
+def test_dropped_delete_is_retried_and_counts_as_done(sandbox, fresh_token, faulty, client):
     group = client.workspace_groups.create({"name": unique_name()})
-    sandbox.fault(fault_token, kind="drop")
+    sandbox.fault(fresh_token, kind="drop")
     with track_calls() as calls:
         faulty.workspace_groups.delete(group.id)
     assert [c.status for c in calls.calls] == [None, 404]
@@ -275,12 +275,12 @@ def test_dropped_delete_is_retried_and_counts_as_done(sandbox, fault_token, faul
         client.workspace_groups.get(group.id)
 
 
-def test_timed_out_update_is_retried(sandbox, fault_token, new_group):
+def test_timed_out_update_is_retried(sandbox, fresh_token, new_group):
     group = new_group()
     slow = KantataClient(
-        fault_token, base_url=sandbox.api_url, read_timeout=0.5, retry=FAST_RETRIES
+        fresh_token, base_url=sandbox.api_url, read_timeout=0.5, retry=FAST_RETRIES
     )
-    sandbox.fault(fault_token, kind="delay", delay_ms=1500)
+    sandbox.fault(fresh_token, kind="delay", delay_ms=1500)
     with track_calls() as calls:
         updated = slow.workspace_groups.update(group.id, {"name": group.name, "notes": "late"})
     assert updated.notes == "late"
@@ -299,9 +299,9 @@ def test_workspaces_of_another_account_fail_validation_on_that_field(
     assert foreign.id in caught.value.field_errors["add_workspace_ids"][0]
 
 
-def test_404_after_a_429_on_delete_is_not_found(sandbox, fault_token, faulty):
+def test_404_after_a_429_on_delete_is_not_found(sandbox, fresh_token, faulty):
     # The 429 was refused unprocessed, so the 404 that follows is about the id itself.
-    sandbox.fault(fault_token, kind="429", retry_after=0)
+    sandbox.fault(fresh_token, kind="429", retry_after=0)
     with track_calls() as calls, pytest.raises(NotFound):
         faulty.workspace_groups.delete(999999999)
     assert [c.status for c in calls.calls] == [429, 404]

@@ -17,8 +17,7 @@ from kantata_admin.kantata import (
     track_calls,
 )
 from kantata_admin.kantata.client import session_for
-from tests.kantata.conftest import unique_name
-from tests.sandbox_harness import ADMIN_EMAIL
+from tests.sandbox_harness import ADMIN_EMAIL, unique_name
 
 
 def test_me_identifies_the_token_owner(client):

@@ -3,7 +3,7 @@
 from itertools import islice
 
 from kantata_admin.kantata import WorkspaceGroupFilters
-from tests.kantata.conftest import unique_name
+from tests.sandbox_harness import unique_name
 
 PER_PAGE = 50
 

@@ -12,7 +12,8 @@ from kantata_admin.kantata import (
     track_calls,
 )
 from kantata_admin.kantata.transport import transport_error
-from tests.kantata.conftest import FAST_RETRIES, unique_name
+from tests.kantata.conftest import FAST_RETRIES
+from tests.sandbox_harness import unique_name
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,5 @@
-"""Fixtures over the shared sandbox server (tests/sandbox_harness.py)."""
-
-import uuid
+"""Fixtures over the shared sandbox server (tests/sandbox_harness.py, which also holds
+admin_token, fresh_token and unique_name)."""
 
 import pytest
 import requests
@@ -12,11 +11,6 @@ from tests.sandbox_harness import (
     READONLY_EMAIL,
     SandboxServer,
 )
-
-
-@pytest.fixture(scope="session")
-def admin_token(sandbox: SandboxServer) -> str:
-    return sandbox.token(ADMIN_EMAIL)
 
 
 @pytest.fixture(scope="session")
@@ -34,26 +28,11 @@ def admin(sandbox: SandboxServer, tokens) -> requests.Session:
 
 
 @pytest.fixture(scope="session")
-def viewer(sandbox: SandboxServer, tokens) -> requests.Session:
+def readonly_api(sandbox: SandboxServer, tokens) -> requests.Session:
+    """A session for the seeded read-only user (tests/conftest.py's `viewer` is a member)."""
     return sandbox.api(tokens[READONLY_EMAIL])
 
 
 @pytest.fixture(scope="session")
 def outsider(sandbox: SandboxServer, tokens) -> requests.Session:
     return sandbox.api(tokens[OTHER_ACCOUNT_EMAIL])
-
-
-@pytest.fixture(scope="session")
-def token_pool(sandbox: SandboxServer) -> list[str]:
-    return sandbox.tokens(ADMIN_EMAIL, 40)
-
-
-@pytest.fixture
-def fresh_token(sandbox: SandboxServer, token_pool: list[str]) -> str:
-    """An administrator's token used by no other test, for faults and rate limits."""
-    return token_pool.pop() if token_pool else sandbox.token(ADMIN_EMAIL)
-
-
-@pytest.fixture
-def unique_name() -> str:
-    return f"Test group {uuid.uuid4().hex[:10]}"

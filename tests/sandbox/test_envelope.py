@@ -16,8 +16,8 @@ def groups_url(sandbox) -> str:
     return f"{sandbox.api_url}/workspace_groups.json"
 
 
-def test_list_answers_the_documented_envelope(sandbox, viewer):
-    body = viewer.get(groups_url(sandbox)).json()
+def test_list_answers_the_documented_envelope(sandbox, readonly_api):
+    body = readonly_api.get(groups_url(sandbox)).json()
     assert set(body) == {"count", "results", "workspace_groups", "meta"}
     assert body["meta"] == {
         "count": body["count"],
@@ -72,8 +72,8 @@ def test_the_default_order_is_name_ascending_case_insensitively(sandbox, admin):
 
 @pytest.mark.parametrize("field", ["name", "created_at", "updated_at"])
 @pytest.mark.parametrize("direction", ["asc", "desc", "DESC", "Asc"])
-def test_every_valid_order_sorts_the_results(sandbox, viewer, field, direction):
-    body = viewer.get(
+def test_every_valid_order_sorts_the_results(sandbox, readonly_api, field, direction):
+    body = readonly_api.get(
         groups_url(sandbox), params={"order": f"{field}:{direction}", "per_page": 100}
     ).json()
     values = [body["workspace_groups"][i][field] for i in ids(body)]
@@ -89,36 +89,36 @@ def test_every_valid_order_sorts_the_results(sandbox, viewer, field, direction):
 
 
 @pytest.mark.parametrize("order", ["title:asc", "name", "name:up", "name:asc:desc", "id:desc"])
-def test_an_invalid_order_is_a_system_error(sandbox, viewer, order):
-    response = viewer.get(groups_url(sandbox), params={"order": order})
+def test_an_invalid_order_is_a_system_error(sandbox, readonly_api, order):
+    response = readonly_api.get(groups_url(sandbox), params={"order": order})
     assert response.status_code == 400
     assert response.json()["errors"][0]["type"] == "system"
 
 
-def test_pages_follow_each_other_without_overlap(sandbox, viewer):
-    first = viewer.get(groups_url(sandbox), params={"per_page": 7, "page": 1}).json()
-    second = viewer.get(groups_url(sandbox), params={"per_page": 7, "page": 2}).json()
-    both = viewer.get(groups_url(sandbox), params={"per_page": 14}).json()
+def test_pages_follow_each_other_without_overlap(sandbox, readonly_api):
+    first = readonly_api.get(groups_url(sandbox), params={"per_page": 7, "page": 1}).json()
+    second = readonly_api.get(groups_url(sandbox), params={"per_page": 7, "page": 2}).json()
+    both = readonly_api.get(groups_url(sandbox), params={"per_page": 14}).json()
     assert ids(first) + ids(second) == ids(both)
     assert second["meta"]["page_number"] == 2 and second["meta"]["page_size"] == 7
 
 
-def test_limit_and_offset_override_page_and_per_page(sandbox, viewer):
-    window = viewer.get(
+def test_limit_and_offset_override_page_and_per_page(sandbox, readonly_api):
+    window = readonly_api.get(
         groups_url(sandbox), params={"limit": 5, "offset": 3, "page": 9, "per_page": 2}
     ).json()
-    reference = viewer.get(groups_url(sandbox), params={"per_page": 8}).json()
+    reference = readonly_api.get(groups_url(sandbox), params={"per_page": 8}).json()
     assert ids(window) == ids(reference)[3:8]
     assert window["meta"]["page_size"] == 5
 
 
-def test_limit_without_offset_is_ignored(sandbox, viewer):
-    body = viewer.get(groups_url(sandbox), params={"limit": 5}).json()
+def test_limit_without_offset_is_ignored(sandbox, readonly_api):
+    body = readonly_api.get(groups_url(sandbox), params={"limit": 5}).json()
     assert len(body["results"]) == 20
 
 
-def test_a_page_past_the_end_is_empty_but_keeps_the_count(sandbox, viewer):
-    body = viewer.get(groups_url(sandbox), params={"page": 999}).json()
+def test_a_page_past_the_end_is_empty_but_keeps_the_count(sandbox, readonly_api):
+    body = readonly_api.get(groups_url(sandbox), params={"page": 999}).json()
     assert body["results"] == [] and body["count"] > 0
 
 
@@ -145,25 +145,25 @@ def test_a_page_past_the_end_is_empty_but_keeps_the_count(sandbox, viewer):
         {"search": "acme"},
     ],
 )
-def test_bad_parameters_are_400_system_errors(sandbox, viewer, params):
-    response = viewer.get(groups_url(sandbox), params=params)
+def test_bad_parameters_are_400_system_errors(sandbox, readonly_api, params):
+    response = readonly_api.get(groups_url(sandbox), params=params)
     assert response.status_code == 400, response.text
     [error] = response.json()["errors"]
     assert error["type"] == "system" and error["message"]
 
 
-def test_search_is_reported_as_unavailable_on_workspace_groups(sandbox, viewer):
-    response = viewer.get(groups_url(sandbox), params={"search": "acme"})
+def test_search_is_reported_as_unavailable_on_workspace_groups(sandbox, readonly_api):
+    response = readonly_api.get(groups_url(sandbox), params={"search": "acme"})
     assert "search is unavailable" in response.json()["errors"][0]["message"]
 
 
-def test_per_page_200_is_allowed(sandbox, viewer):
-    assert viewer.get(groups_url(sandbox), params={"per_page": 200}).status_code == 200
+def test_per_page_200_is_allowed(sandbox, readonly_api):
+    assert readonly_api.get(groups_url(sandbox), params={"per_page": 200}).status_code == 200
 
 
-def test_only_returns_just_those_ids(sandbox, viewer):
-    some = ids(viewer.get(groups_url(sandbox), params={"per_page": 5}).json())[1:4]
-    body = viewer.get(groups_url(sandbox), params={"only": ",".join(some)}).json()
+def test_only_returns_just_those_ids(sandbox, readonly_api):
+    some = ids(readonly_api.get(groups_url(sandbox), params={"per_page": 5}).json())[1:4]
+    body = readonly_api.get(groups_url(sandbox), params={"only": ",".join(some)}).json()
     assert sorted(ids(body)) == sorted(some) and body["count"] == 3
 
 
@@ -186,29 +186,29 @@ def test_includes_add_id_lists_and_top_level_objects(sandbox, admin):
     )
 
 
-def test_id_lists_appear_only_with_their_include(sandbox, viewer):
-    body = viewer.get(groups_url(sandbox), params={"include": "rate_card_sets"}).json()
+def test_id_lists_appear_only_with_their_include(sandbox, readonly_api):
+    body = readonly_api.get(groups_url(sandbox), params={"include": "rate_card_sets"}).json()
     group = next(iter(body["workspace_groups"].values()))
     assert "rate_card_set_ids" in group and "workspace_ids" not in group
     assert "workspaces" not in body
 
 
-def test_optional_fields_add_fields_and_unknown_ones_are_ignored(sandbox, admin, viewer):
+def test_optional_fields_add_fields_and_unknown_ones_are_ignored(sandbox, admin, readonly_api):
     params = {"optional_fields": "can_edit,nonsense", "per_page": 1}
     [admin_group] = (
         admin.get(groups_url(sandbox), params=params).json()["workspace_groups"].values()
     )
     [viewer_group] = (
-        viewer.get(groups_url(sandbox), params=params).json()["workspace_groups"].values()
+        readonly_api.get(groups_url(sandbox), params=params).json()["workspace_groups"].values()
     )
     assert admin_group["can_edit"] is True and viewer_group["can_edit"] is False
     assert "nonsense" not in admin_group
 
 
-def test_show_answers_the_envelope_with_count_one(sandbox, viewer):
-    some = ids(viewer.get(groups_url(sandbox), params={"per_page": 1}).json())[0]
+def test_show_answers_the_envelope_with_count_one(sandbox, readonly_api):
+    some = ids(readonly_api.get(groups_url(sandbox), params={"per_page": 1}).json())[0]
     for suffix in (".json", ""):
-        response = viewer.get(
+        response = readonly_api.get(
             f"{sandbox.api_url}/workspace_groups/{some}{suffix}", params={"include": "workspaces"}
         )
         body = response.json()
@@ -217,12 +217,12 @@ def test_show_answers_the_envelope_with_count_one(sandbox, viewer):
         assert "workspace_ids" in body["workspace_groups"][some]
 
 
-def test_paths_work_without_the_json_suffix(sandbox, viewer):
-    assert viewer.get(f"{sandbox.api_url}/workspace_groups").status_code == 200
+def test_paths_work_without_the_json_suffix(sandbox, readonly_api):
+    assert readonly_api.get(f"{sandbox.api_url}/workspace_groups").status_code == 200
 
 
-def test_showing_a_missing_group_is_404(sandbox, viewer):
-    response = viewer.get(f"{sandbox.api_url}/workspace_groups/999999999.json")
+def test_showing_a_missing_group_is_404(sandbox, readonly_api):
+    response = readonly_api.get(f"{sandbox.api_url}/workspace_groups/999999999.json")
     assert response.status_code == 404
     assert response.json()["errors"][0]["type"] == "system"
 
@@ -251,6 +251,6 @@ def test_missing_or_bad_tokens_get_the_documented_oauth_error(sandbox, headers):
     assert response.json() == OAUTH_ERROR
 
 
-def test_unknown_api_paths_are_json_404s(sandbox, viewer):
-    response = viewer.get(f"{sandbox.api_url}/no_such_things.json")
+def test_unknown_api_paths_are_json_404s(sandbox, readonly_api):
+    response = readonly_api.get(f"{sandbox.api_url}/no_such_things.json")
     assert response.status_code == 404 and response.json()["errors"][0]["type"] == "system"

@@ -169,8 +169,8 @@ def test_filters_for_fields_of_different_types_combine(sandbox, admin, fields):
         ("by_custom_text_value", "one:a"),
     ],
 )
-def test_malformed_custom_filters_are_system_errors(sandbox, viewer, name, value):
-    response = viewer.get(f"{sandbox.api_url}/workspace_groups.json", params={name: value})
+def test_malformed_custom_filters_are_system_errors(sandbox, readonly_api, name, value):
+    response = readonly_api.get(f"{sandbox.api_url}/workspace_groups.json", params={name: value})
     assert response.status_code == 400
     assert response.json()["errors"][0]["type"] == "system"
 
@@ -284,9 +284,9 @@ def test_external_reference_model_ref_filters(sandbox, admin, everything):
     )
 
 
-def test_more_than_200_model_refs_is_a_system_error(sandbox, viewer):
+def test_more_than_200_model_refs_is_a_system_error(sandbox, readonly_api):
     refs = ",".join(str(i) for i in range(201))
-    response = viewer.get(
+    response = readonly_api.get(
         f"{sandbox.api_url}/workspace_groups.json",
         params={"external_reference_service_model_refs": refs},
     )

@@ -232,13 +232,13 @@ def test_changing_another_accounts_group_is_404(sandbox, outsider, created, meth
     assert response.status_code == 404
 
 
-def test_a_read_only_user_may_not_write(sandbox, viewer, created, unique_name):
+def test_a_read_only_user_may_not_write(sandbox, readonly_api, created, unique_name):
     pk = created()["results"][0]["id"]
     attempts = [
-        viewer.post(url(sandbox), json={"workspace_group": {"name": unique_name + "v"}}),
-        viewer.put(url(sandbox, pk), json={"workspace_group": {"name": unique_name}}),
-        viewer.patch(url(sandbox, pk), json={"workspace_group": {"name": unique_name}}),
-        viewer.delete(url(sandbox, pk)),
+        readonly_api.post(url(sandbox), json={"workspace_group": {"name": unique_name + "v"}}),
+        readonly_api.put(url(sandbox, pk), json={"workspace_group": {"name": unique_name}}),
+        readonly_api.patch(url(sandbox, pk), json={"workspace_group": {"name": unique_name}}),
+        readonly_api.delete(url(sandbox, pk)),
     ]
     for response in attempts:
         assert response.status_code == 403
@@ -251,13 +251,13 @@ def test_writes_without_a_token_get_the_oauth_error(sandbox):
 
 
 def test_the_workspaces_include_shows_only_workspaces_the_user_can_see(
-    sandbox, admin, viewer, created
+    sandbox, admin, readonly_api, created
 ):
     spaces = accessible_workspaces(sandbox, admin)
-    visible_to_viewer = set(accessible_workspaces(sandbox, viewer))
+    visible_to_viewer = set(accessible_workspaces(sandbox, readonly_api))
     hidden = [s for s in spaces if s not in visible_to_viewer][:2]
     shown = [s for s in spaces if s in visible_to_viewer][:1]
     pk = created(add_workspace_ids=[int(s) for s in hidden + shown])["results"][0]["id"]
-    body = viewer.get(url(sandbox, pk), params={"include": "workspaces"}).json()
+    body = readonly_api.get(url(sandbox, pk), params={"include": "workspaces"}).json()
     assert body["workspace_groups"][pk]["workspace_ids"] == shown
     assert set(body["workspaces"]) == set(shown)

@@ -66,15 +66,15 @@ def test_a_workspace_path_id_beyond_a_bigint_is_a_json_404(sandbox, admin):
 @pytest.mark.parametrize(
     "params", [{"limit": "abc"}, {"limit": 0}, {"offset": -5}, {"offset": "x"}, {"limit": 999}]
 )
-def test_a_lone_limit_or_offset_is_ignored_not_validated(sandbox, viewer, params):
-    response = viewer.get(groups_url(sandbox), params=params)
+def test_a_lone_limit_or_offset_is_ignored_not_validated(sandbox, readonly_api, params):
+    response = readonly_api.get(groups_url(sandbox), params=params)
     assert response.status_code == 200, response.text
     assert response.json()["meta"]["page_size"] == 20 and len(response.json()["results"]) == 20
 
 
-def test_a_lone_offset_falls_back_to_page_and_per_page(sandbox, viewer):
-    plain = viewer.get(groups_url(sandbox), params={"page": 2, "per_page": 5}).json()
-    with_offset = viewer.get(
+def test_a_lone_offset_falls_back_to_page_and_per_page(sandbox, readonly_api):
+    plain = readonly_api.get(groups_url(sandbox), params={"page": 2, "per_page": 5}).json()
+    with_offset = readonly_api.get(
         groups_url(sandbox), params={"page": 2, "per_page": 5, "offset": 40}
     ).json()
     assert ids(with_offset) == ids(plain)
@@ -84,31 +84,31 @@ def test_a_lone_offset_falls_back_to_page_and_per_page(sandbox, viewer):
 
 
 @pytest.mark.parametrize("spelling", ["on", "YES", "t", "True", "1"])
-def test_query_booleans_accept_the_rails_true_spellings(sandbox, viewer, spelling):
-    expected = matching(sandbox, viewer, companies_only="true")
-    assert matching(sandbox, viewer, companies_only=spelling) == expected
+def test_query_booleans_accept_the_rails_true_spellings(sandbox, readonly_api, spelling):
+    expected = matching(sandbox, readonly_api, companies_only="true")
+    assert matching(sandbox, readonly_api, companies_only=spelling) == expected
 
 
 @pytest.mark.parametrize("spelling", ["off", "NO", "f", "False", "0"])
-def test_query_booleans_accept_the_rails_false_spellings(sandbox, viewer, spelling):
-    expected = matching(sandbox, viewer, has_external_references="false")
-    assert matching(sandbox, viewer, has_external_references=spelling) == expected
+def test_query_booleans_accept_the_rails_false_spellings(sandbox, readonly_api, spelling):
+    expected = matching(sandbox, readonly_api, has_external_references="false")
+    assert matching(sandbox, readonly_api, has_external_references=spelling) == expected
 
 
 # --- search and only -----------------------------------------------------------------
 
 
-def test_search_is_ignored_on_an_only_request_for_workspace_groups(sandbox, viewer):
-    some = ids(viewer.get(groups_url(sandbox), params={"per_page": 3}).json())
-    response = viewer.get(
+def test_search_is_ignored_on_an_only_request_for_workspace_groups(sandbox, readonly_api):
+    some = ids(readonly_api.get(groups_url(sandbox), params={"per_page": 3}).json())
+    response = readonly_api.get(
         groups_url(sandbox), params={"only": ",".join(some), "search": "zzz-matches-nothing"}
     )
     assert response.status_code == 200, response.text
     assert sorted(ids(response.json())) == sorted(some)
 
 
-def test_search_alone_stays_unavailable_on_workspace_groups(sandbox, viewer):
-    response = viewer.get(groups_url(sandbox), params={"search": "acme", "only": ""})
+def test_search_alone_stays_unavailable_on_workspace_groups(sandbox, readonly_api):
+    response = readonly_api.get(groups_url(sandbox), params={"search": "acme", "only": ""})
     assert_system_400(response)
     assert "search is unavailable" in response.json()["errors"][0]["message"]
 

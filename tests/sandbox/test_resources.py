@@ -10,7 +10,7 @@ from tests.sandbox_harness import ADMIN_EMAIL, OTHER_ACCOUNT_EMAIL, READONLY_EMA
     "who,email,permission",
     [
         ("admin", ADMIN_EMAIL, "administrator"),
-        ("viewer", READONLY_EMAIL, "collaborator"),
+        ("readonly_api", READONLY_EMAIL, "collaborator"),
         ("outsider", OTHER_ACCOUNT_EMAIL, "administrator"),
     ],
 )
@@ -34,9 +34,9 @@ def test_workspaces_default_to_unarchived_most_recently_updated_first(sandbox, a
     assert archived["count"] > body["count"]
 
 
-def test_users_see_only_workspaces_they_participate_in(sandbox, admin, viewer, outsider):
+def test_users_see_only_workspaces_they_participate_in(sandbox, admin, readonly_api, outsider):
     mine = set(ids(every_page(admin, f"{sandbox.api_url}/workspaces.json")))
-    theirs = set(ids(every_page(viewer, f"{sandbox.api_url}/workspaces.json")))
+    theirs = set(ids(every_page(readonly_api, f"{sandbox.api_url}/workspaces.json")))
     other = set(ids(every_page(outsider, f"{sandbox.api_url}/workspaces.json")))
     assert theirs < mine and not other & mine
 

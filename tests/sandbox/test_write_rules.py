@@ -109,6 +109,16 @@ def test_a_form_encoded_huge_workspace_id_is_a_validation_error(sandbox, admin, 
     assert fields_of(admin.post(url(sandbox), data=form)) == ["add_workspace_ids"]
 
 
+@pytest.mark.parametrize("bad", ["1_000", " 5", "5 ", "0x5", "5.0"])
+def test_body_ids_are_read_as_strictly_as_query_ids(sandbox, admin, unique_name, bad):
+    """int() would take 1_000 and padded digits; the query parser refuses them, so does this."""
+    body = {"workspace_group": {"name": unique_name, "add_workspace_ids": [bad]}}
+    assert fields_of(admin.post(url(sandbox), json=body)) == ["add_workspace_ids"]
+    form = {"workspace_group[name]": unique_name, "workspace_group[add_workspace_ids][]": bad}
+    assert fields_of(admin.post(url(sandbox), data=form)) == ["add_workspace_ids"]
+    assert named(sandbox, admin, unique_name) == []
+
+
 @pytest.mark.parametrize("method", ["get", "put", "delete"])
 def test_a_path_id_beyond_a_bigint_is_a_json_404(sandbox, admin, method):
     response = getattr(admin, method)(url(sandbox, BIG * 10), json={"workspace_group": {}})

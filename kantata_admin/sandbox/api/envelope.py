@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Model, QuerySet
+from django.db.models import F, Model, QuerySet
 from django.db.models.expressions import OrderBy
 from django.http import HttpRequest, JsonResponse, QueryDict
 
@@ -68,6 +68,19 @@ class Resource:
     default_order: str
     includes: dict[str, Include] = field(default_factory=dict)
     optional_fields: dict[str, Callable[[Any, ApiContext], Any]] = field(default_factory=dict)
+
+
+def orders_by(columns: dict[str, str]) -> dict[str, Callable[[bool], list[OrderBy]]]:
+    """A resource's orders from {sort name: column}; ties break on id, ascending."""
+
+    def by(column: str) -> Callable[[bool], list[OrderBy]]:
+        def ordering(descending: bool) -> list[OrderBy]:
+            expression = F(column)
+            return [expression.desc() if descending else expression.asc(), F("id").asc()]
+
+        return ordering
+
+    return {name: by(column) for name, column in columns.items()}
 
 
 @dataclass(frozen=True)
@@ -181,6 +194,26 @@ def show_response(
     if record is None:
         raise not_found()
     return JsonResponse(render(ctx, resource, [record], 1, shape), status=status)
+
+
+def through_loader(
+    through: type[Model], owner: str, related: str, **conditions: Any
+) -> Callable[[list[Model], ApiContext], dict[int, list[Model]]]:
+    """An include loader over a many-to-many through table: {owner pk: [related]} in one
+    query, related objects in id order. `conditions` are extra lookups on the through rows;
+    a callable value is given the ApiContext, e.g. `workspace__participants=lambda ctx:
+    ctx.user`."""
+
+    def load(records: list[Model], ctx: ApiContext) -> dict[int, list[Model]]:
+        extra = {key: value(ctx) if callable(value) else value for key, value in conditions.items()}
+        rows = (
+            through.objects.filter(**{f"{owner}_id__in": [r.pk for r in records]}, **extra)
+            .select_related(related)
+            .order_by(f"{related}_id")
+        )
+        return group_by((getattr(row, f"{owner}_id"), getattr(row, related)) for row in rows)
+
+    return load
 
 
 def group_by(pairs: Iterable[tuple[int, Model]]) -> dict[int, list[Model]]:

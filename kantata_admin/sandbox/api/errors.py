@@ -1,8 +1,16 @@
-"""The API's error bodies: {"errors": [{"type", "message", "field"?}]}, one place."""
+"""The API's error bodies: {"errors": [{"type", "message", "field"?}]}, one place; and the
+bodiless 204."""
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 
 OAUTH_MESSAGE = "Invalid OAuth 2 Request"
+
+
+def no_content() -> HttpResponse:
+    """204 No Content: no body, so no Content-Type either (Django would add text/html)."""
+    response = HttpResponse(status=204)
+    del response["Content-Type"]
+    return response
 
 
 def error_response(status: int, errors: list[dict], headers: dict | None = None) -> JsonResponse:

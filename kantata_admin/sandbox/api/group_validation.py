@@ -9,7 +9,7 @@ from django.db.models import Model
 from kantata_admin.sandbox.api.envelope import ApiContext
 from kantata_admin.sandbox.api.errors import ValidationFailed, bad_request
 from kantata_admin.sandbox.api.groups import accessible_workspaces
-from kantata_admin.sandbox.api.params import MAX_ID, to_boolean
+from kantata_admin.sandbox.api.params import parse_id, to_boolean
 from kantata_admin.sandbox.models import ExternalReference, WorkspaceGroup
 
 TEXT_FIELDS = ("contact_name", "email", "phone_number", "address", "website")
@@ -54,20 +54,18 @@ def _flag(value: Any, where: str, failures: Failures) -> bool:
 
 
 def _ids(value: Any) -> list[int] | None:
-    """Workspace ids from a JSON list or form values; None when any is not an id."""
+    """Workspace ids from a JSON list or form values; None when any is not an id. Blank
+    form values are skipped; an id is read as strictly as in a query (no " 5", no 1_000)."""
     items = value if isinstance(value, list) else [value]
     ids = []
     for item in items:
-        text = _text(item).strip()
         if isinstance(item, (bool, dict, list, float)):
             return None
-        if not text:
+        text = _text(item)
+        if not text.strip():
             continue
-        try:
-            number = int(text)
-        except ValueError:
-            return None
-        if not 1 <= number <= MAX_ID:
+        number = parse_id(text)
+        if number is None:
             return None
         ids.append(number)
     return ids

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kantata_admin.sandbox.api.body import read_body
 from kantata_admin.sandbox.api.envelope import ApiContext, show_response, single_shape
-from kantata_admin.sandbox.api.errors import ApiError, ValidationFailed, not_found
+from kantata_admin.sandbox.api.errors import ApiError, ValidationFailed, no_content, not_found
 from kantata_admin.sandbox.api.group_validation import (
     NAME_TAKEN,
     REFERENCE_REQUIRED,
@@ -116,7 +116,4 @@ def delete_group(request: HttpRequest, ctx: ApiContext, pk: int) -> HttpResponse
         CustomFieldValue.objects.filter(subject_type=GROUP_SUBJECT, subject_id=pk).delete()
         ExternalReference.objects.filter(subject_type=GROUP_SUBJECT, subject_id=pk).delete()
         group.delete()
-    # 204 No Content: no body, so no Content-Type either (Django adds text/html).
-    response = HttpResponse(status=204)
-    del response["Content-Type"]
-    return response
+    return no_content()

@@ -1,6 +1,6 @@
 """GET /workspace_groups and /workspace_groups/{id}: every filter the seed documents."""
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, JsonResponse
 
 from kantata_admin.sandbox.api import params, serializers
@@ -11,7 +11,9 @@ from kantata_admin.sandbox.api.envelope import (
     Resource,
     group_by,
     list_response,
+    orders_by,
     parse_shape,
+    through_loader,
 )
 from kantata_admin.sandbox.api.errors import bad_request
 from kantata_admin.sandbox.models import (
@@ -28,28 +30,17 @@ def accessible_workspaces(ctx: ApiContext) -> QuerySet[Workspace]:
     return Workspace.objects.filter(account=ctx.account, participants=ctx.user)
 
 
-def _load_workspaces(groups: list[WorkspaceGroup], ctx: ApiContext) -> dict:
-    through = WorkspaceGroup.workspaces.through
-    rows = (
-        through.objects.filter(
-            workspacegroup_id__in=[g.pk for g in groups],
-            workspace__participants=ctx.user,
-            workspace__account=ctx.account,
-        )
-        .select_related("workspace")
-        .order_by("workspace_id")
-    )
-    return group_by((row.workspacegroup_id, row.workspace) for row in rows)
-
-
-def _load_rate_card_sets(groups: list[WorkspaceGroup], ctx: ApiContext) -> dict:
-    through = WorkspaceGroup.rate_card_sets.through
-    rows = (
-        through.objects.filter(workspacegroup_id__in=[g.pk for g in groups])
-        .select_related("ratecardset")
-        .order_by("ratecardset_id")
-    )
-    return group_by((row.workspacegroup_id, row.ratecardset) for row in rows)
+_load_workspaces = through_loader(
+    WorkspaceGroup.workspaces.through,
+    "workspacegroup",
+    "workspace",
+    # Only the workspaces the user may see, of their own account.
+    workspace__participants=lambda ctx: ctx.user,
+    workspace__account=lambda ctx: ctx.account,
+)
+_load_rate_card_sets = through_loader(
+    WorkspaceGroup.rate_card_sets.through, "workspacegroup", "ratecardset"
+)
 
 
 def _load_external_references(groups: list[WorkspaceGroup], ctx: ApiContext) -> dict:
@@ -59,22 +50,12 @@ def _load_external_references(groups: list[WorkspaceGroup], ctx: ApiContext) -> 
     return group_by((ref.subject_id, ref) for ref in refs)
 
 
-def _by(field_name: str):
-    # Names sort case-insensitively by their casefolded key, which the (account, name_key)
-    # unique index already covers; the timestamps have indexes of their own.
-    column = "name_key" if field_name == "name" else field_name
-
-    def ordering(descending: bool):
-        expression = F(column)
-        return [expression.desc() if descending else expression.asc(), F("id").asc()]
-
-    return ordering
-
-
 WORKSPACE_GROUPS = Resource(
     key="workspace_groups",
     serialize=serializers.workspace_group,
-    orders={"created_at": _by("created_at"), "name": _by("name"), "updated_at": _by("updated_at")},
+    # Names sort case-insensitively by their casefolded key, which the (account, name_key)
+    # unique index already covers; the timestamps have indexes of their own.
+    orders=orders_by({"created_at": "created_at", "name": "name_key", "updated_at": "updated_at"}),
     default_order="name:asc",
     includes={
         "workspaces": Include(

@@ -29,7 +29,7 @@ def present(params: QueryDict, name: str) -> str | None:
 
 
 def to_int(raw: str, name: str) -> int:
-    if not _INTEGER.match(raw.strip()):
+    if not _INTEGER.fullmatch(raw.strip()):
         raise bad_request(f"{name} must be an integer, not {raw!r}.")
     return int(raw)
 
@@ -38,9 +38,24 @@ def is_id(value: int) -> bool:
     return 1 <= value <= MAX_ID
 
 
+def parse_id(text: str) -> int | None:
+    """The id `text` spells exactly (digits, an optional sign; no spaces or underscores, which
+    int() would take), or None when it is no integer or not 1 to MAX_ID. Never raises: the
+    query parser, the write body and show paths each answer a bad id their own way."""
+    if not _INTEGER.fullmatch(text):
+        return None
+    try:
+        value = int(text)
+    except ValueError:  # past int()'s limit on digits: far past MAX_ID anyway
+        return None
+    return value if is_id(value) else None
+
+
 def to_id(raw: str, name: str) -> int:
-    value = to_int(raw, name)
-    if not is_id(value):
+    """An id in a query parameter, surrounding spaces allowed; 400 otherwise."""
+    value = parse_id(raw.strip())
+    if value is None:
+        to_int(raw, name)  # the message for what is no integer at all
         raise bad_request(f"{name}: {raw.strip()!r} is not a valid id (1 to {MAX_ID}).")
     return value
 

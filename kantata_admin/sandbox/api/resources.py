@@ -1,7 +1,7 @@
 """The read-only endpoints around workspace groups: users/me, workspaces, custom fields,
 their choices and values, rate card sets and external references."""
 
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, JsonResponse
 
 from kantata_admin.sandbox.api import params, serializers
@@ -11,8 +11,10 @@ from kantata_admin.sandbox.api.envelope import (
     Resource,
     group_by,
     list_response,
+    orders_by,
     parse_shape,
     show_response,
+    through_loader,
 )
 from kantata_admin.sandbox.api.groups import accessible_workspaces
 from kantata_admin.sandbox.models import (
@@ -27,26 +29,18 @@ from kantata_admin.sandbox.models import (
 )
 
 
-def _by(field_name: str):
-    def ordering(descending: bool):
-        expression = F(field_name)
-        return [expression.desc() if descending else expression.asc(), F("id").asc()]
-
-    return ordering
+def _orders(*columns: str) -> dict:
+    """Orders named after their columns; every resource here sorts by the column itself."""
+    return orders_by({column: column for column in columns})
 
 
-def _timestamps(**extra):
-    return {"created_at": _by("created_at"), "updated_at": _by("updated_at"), **extra}
+def _timestamps(*columns: str) -> dict:
+    return _orders("created_at", "updated_at", *columns)
 
 
-def _load_workspace_groups(spaces: list[Workspace], ctx: ApiContext) -> dict:
-    through = WorkspaceGroup.workspaces.through
-    rows = (
-        through.objects.filter(workspace_id__in=[s.pk for s in spaces])
-        .select_related("workspacegroup")
-        .order_by("workspacegroup_id")
-    )
-    return group_by((row.workspace_id, row.workspacegroup) for row in rows)
+_load_workspace_groups = through_loader(
+    WorkspaceGroup.workspaces.through, "workspace", "workspacegroup"
+)
 
 
 def _load_choices(fields: list[CustomField], ctx: ApiContext) -> dict:
@@ -54,11 +48,11 @@ def _load_choices(fields: list[CustomField], ctx: ApiContext) -> dict:
     return group_by((choice.custom_field_id, choice) for choice in choices)
 
 
-USERS = Resource("users", serializers.user, {"id": _by("id")}, "id:asc")
+USERS = Resource("users", serializers.user, _orders("id"), "id:asc")
 WORKSPACES = Resource(
     "workspaces",
     serializers.workspace,
-    _timestamps(title=_by("title")),
+    _timestamps("title"),
     "updated_at:desc",
     includes={
         "workspace_groups": Include(
@@ -72,7 +66,7 @@ WORKSPACES = Resource(
 CUSTOM_FIELDS = Resource(
     "custom_fields",
     serializers.custom_field,
-    _timestamps(name=_by("name"), id=_by("id")),
+    _timestamps("name", "id"),
     "id:asc",
     includes={
         "choices": Include(
@@ -83,17 +77,17 @@ CUSTOM_FIELDS = Resource(
 CUSTOM_FIELD_CHOICES = Resource(
     "custom_field_choices",
     serializers.custom_field_choice,
-    {"position": _by("position"), "id": _by("id")},
+    _orders("position", "id"),
     "position:asc",
 )
 CUSTOM_FIELD_VALUES = Resource(
-    "custom_field_values", serializers.custom_field_value, _timestamps(id=_by("id")), "id:asc"
+    "custom_field_values", serializers.custom_field_value, _timestamps("id"), "id:asc"
 )
 RATE_CARD_SETS = Resource(
-    "rate_card_sets", serializers.rate_card_set, _timestamps(title=_by("title")), "title:asc"
+    "rate_card_sets", serializers.rate_card_set, _timestamps("title"), "title:asc"
 )
 EXTERNAL_REFERENCES = Resource(
-    "external_references", serializers.external_reference, _timestamps(id=_by("id")), "id:asc"
+    "external_references", serializers.external_reference, _timestamps("id"), "id:asc"
 )
 
 
@@ -104,6 +98,16 @@ def users_me(request: HttpRequest, ctx: ApiContext) -> JsonResponse:
 def _only(queryset: QuerySet, ctx: ApiContext) -> QuerySet:
     only = params.id_list(ctx.params, "only")
     return queryset if only is None else queryset.filter(pk__in=only)
+
+
+def _of_subjects(queryset: QuerySet, ctx: ApiContext) -> QuerySet:
+    """The subject_type and with_subject_id filters that values and references share."""
+    if subject_type := params.present(ctx.params, "subject_type"):
+        queryset = queryset.filter(subject_type=subject_type)
+    subject_ids = params.id_list(ctx.params, "with_subject_id")
+    if subject_ids is not None:
+        queryset = queryset.filter(subject_id__in=subject_ids)
+    return queryset
 
 
 def _workspaces(ctx: ApiContext) -> tuple[QuerySet[Workspace], bool]:
@@ -166,11 +170,7 @@ def list_custom_field_values(request: HttpRequest, ctx: ApiContext) -> JsonRespo
         .prefetch_related("choices"),
         ctx,
     )
-    if subject_type := params.present(ctx.params, "subject_type"):
-        values = values.filter(subject_type=subject_type)
-    subject_ids = params.id_list(ctx.params, "with_subject_id")
-    if subject_ids is not None:
-        values = values.filter(subject_id__in=subject_ids)
+    values = _of_subjects(values, ctx)
     field_ids = params.id_list(ctx.params, "with_custom_field_id")
     if field_ids is not None:
         values = values.filter(custom_field_id__in=field_ids)
@@ -186,11 +186,7 @@ def list_rate_card_sets(request: HttpRequest, ctx: ApiContext) -> JsonResponse:
 def list_external_references(request: HttpRequest, ctx: ApiContext) -> JsonResponse:
     shape = parse_shape(EXTERNAL_REFERENCES, ctx.params)
     refs = _only(ExternalReference.objects.filter(account=ctx.account), ctx)
-    if subject_type := params.present(ctx.params, "subject_type"):
-        refs = refs.filter(subject_type=subject_type)
-    subject_ids = params.id_list(ctx.params, "with_subject_id")
-    if subject_ids is not None:
-        refs = refs.filter(subject_id__in=subject_ids)
+    refs = _of_subjects(refs, ctx)
     if service_name := params.present(ctx.params, "service_name"):
         refs = refs.filter(service_name=service_name)
     return list_response(ctx, EXTERNAL_REFERENCES, refs, shape)

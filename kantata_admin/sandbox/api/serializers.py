@@ -15,10 +15,6 @@ from kantata_admin.sandbox.models import (
 )
 
 
-def _id(value: int | None) -> str | None:
-    return None if value is None else str(value)
-
-
 def _number(value: Decimal | None) -> int | float | None:
     if value is None:
         return None

@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from kantata_admin.sandbox.api import group_writes, groups, resources
 from kantata_admin.sandbox.api.envelope import ApiContext, show_response
 from kantata_admin.sandbox.api.errors import ApiError, not_found, system_error
-from kantata_admin.sandbox.api.params import is_id
+from kantata_admin.sandbox.api.params import parse_id
 from kantata_admin.sandbox.auth import api_endpoint
 
 _NO_ROUTE = "No route matches this request."
@@ -15,9 +15,10 @@ _NO_ROUTE = "No route matches this request."
 
 def _record_id(pk: str) -> int:
     """The id in a show path; one no bigint key can hold names no record (not a 500)."""
-    if not is_id(int(pk)):
+    value = parse_id(pk)
+    if value is None:
         raise not_found()
-    return int(pk)
+    return value
 
 
 def _read_only(handler):
