@@ -1,6 +1,5 @@
 """The demo data: deterministic, replaceable, and fast enough at 10,000 groups."""
 
-
 import pytest
 
 from kantata_admin.sandbox.models import (
