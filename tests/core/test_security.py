@@ -93,7 +93,11 @@ def test_production_turns_on_https_only_protections():
 
 
 def test_production_without_redis_shares_its_cache_through_the_database(tmp_path):
-    env = {**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}"}
+    env = {
+        **PRODUCTION_ENV,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        "REDIS_URL": "",
+    }
     assert _manage("migrate", "--noinput", env=env).returncode == 0
     result = _manage(
         "shell",
