@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # and no real credentials are set; the harness clears real ones for its server.
 DASHBOARD_CLIENT_ID = "kantata-admin-sandbox"
 DASHBOARD_CLIENT_SECRET = "sandbox-client-secret-not-for-production"
-STARTUP_TIMEOUT = 60.0
+STARTUP_TIMEOUT = 120.0
 # Tokens made up front in one command: enough for every test that asks for a fresh one.
 TOKEN_POOL_SIZE = 60
 
@@ -54,6 +54,32 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_until_serving(base: str, process: subprocess.Popen, describe=lambda: "") -> None:
+    """Poll `base`/healthz until it answers 200, the process exits, or time runs out.
+
+    gunicorn binds its socket before its worker has imported Django, so on a busy
+    machine a request can be accepted and then wait: a read timeout means "not yet",
+    exactly like a refused connection.
+    """
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{describe()}")
+        try:
+            response = requests.get(f"{base}/healthz", timeout=5)
+        except requests.RequestException as exc:
+            last = repr(exc)
+        else:
+            if response.status_code == 200:
+                return
+            last = f"{response.status_code} {response.text[:200]}"
+        time.sleep(0.1)
+    raise RuntimeError(
+        f"server did not answer /healthz in {STARTUP_TIMEOUT:.0f} s ({last}):\n{describe()}"
+    )
 
 
 def _postgres_url_for(name: str) -> str | None:
@@ -165,20 +191,7 @@ class SandboxServer:
             stdout=subprocess.DEVNULL,
             stderr=self._stderr,
         )
-        self._wait_until_ready()
-
-    def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"sandbox server exited early:\n{self.server_log()}")
-            try:
-                if requests.get(f"{self.base}/healthz", timeout=2).status_code == 200:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"sandbox server did not start in time:\n{self.server_log()}")
+        wait_until_serving(self.base, self.process, self.server_log)
 
     def server_log(self) -> str:
         """gunicorn's stderr so far: tracebacks of failing requests land here."""

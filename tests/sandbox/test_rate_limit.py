@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.sandbox_harness import ROOT, SandboxServer, _free_port
+from tests.sandbox_harness import ROOT, SandboxServer, _free_port, wait_until_serving
 
 
 def call(api_url: str, token: str) -> int:
@@ -37,13 +37,7 @@ def second_server(sandbox: SandboxServer):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.1)
+        wait_until_serving(base, process)
         yield f"{base}/sandbox/api/v1"
     finally:
         process.terminate()
