@@ -50,10 +50,28 @@ STARTUP_TIMEOUT = 120.0
 TOKEN_POOL_SIZE = 60
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def listening_socket() -> socket.socket:
+    """A loopback socket on a free port, already listening, for gunicorn to inherit.
+
+    Handing gunicorn the bound socket (`--bind fd://N`) leaves no window in which
+    another process could take a port picked in advance.
+    """
+    return socket.create_server(("127.0.0.1", 0), backlog=128)
+
+
+def spawn_gunicorn(
+    listener: socket.socket, env: dict[str, str], *options: str, stderr=subprocess.DEVNULL
+) -> subprocess.Popen:
+    """gunicorn serving the project on `listener`."""
+    fd = listener.fileno()
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "kantata_admin.wsgi", "--bind", f"fd://{fd}", *options],
+        cwd=ROOT,
+        env=env,
+        pass_fds=(fd,),
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+    )
 
 
 def wait_until_serving(base: str, process: subprocess.Popen, describe=lambda: "") -> None:
@@ -110,12 +128,16 @@ class SandboxServer:
     workdir: Path
     groups: int = 250
     seed: int = 1
-    port: int = field(default_factory=_free_port)
+    listener: socket.socket = field(default_factory=listening_socket)
     process: subprocess.Popen | None = None
     database_url: str = ""
     pg_database: str | None = None
     session: requests.Session = field(default_factory=requests.Session)
     seed_output: str = ""  # what sandbox_seed printed, including how long it took
+
+    @property
+    def port(self) -> int:
+        return self.listener.getsockname()[1]
 
     @property
     def base(self) -> str:
@@ -169,26 +191,11 @@ class SandboxServer:
             "sandbox_seed", "--groups", str(self.groups), "--seed", str(self.seed)
         )
         self._stderr = (self.workdir / "gunicorn.stderr").open("w+")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "kantata_admin.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                "1",
-                "--threads",
-                "8",
-                "--worker-class",
-                "gthread",
-                "--timeout",
-                "120",
-            ],
-            cwd=ROOT,
-            env=self.env(),
-            stdout=subprocess.DEVNULL,
+        self.process = spawn_gunicorn(
+            self.listener,
+            self.env(),
+            *("--workers", "1", "--threads", "8", "--worker-class", "gthread"),
+            *("--timeout", "120"),
             stderr=self._stderr,
         )
         wait_until_serving(self.base, self.process, self.server_log)
@@ -207,6 +214,7 @@ class SandboxServer:
                 self.process.kill()
                 self.process.wait()
         self.session.close()
+        self.listener.close()
         if getattr(self, "_stderr", None):
             self._stderr.close()
         if self.pg_database:

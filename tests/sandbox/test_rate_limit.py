@@ -1,14 +1,17 @@
 """The per-token rate limit holds across threads and across server processes."""
 
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
-from tests.sandbox_harness import ROOT, SandboxServer, _free_port, wait_until_serving
+from tests.sandbox_harness import (
+    SandboxServer,
+    listening_socket,
+    spawn_gunicorn,
+    wait_until_serving,
+)
 
 
 def call(api_url: str, token: str) -> int:
@@ -27,21 +30,16 @@ def wait_for_a_fresh_minute(need_seconds: float = 5) -> None:
 @pytest.fixture(scope="module")
 def second_server(sandbox: SandboxServer):
     """Another gunicorn process over the same sandbox database, as a second host would be."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "kantata_admin.wsgi", "--bind", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env={**sandbox.env(), "PORT": str(port)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    listener = listening_socket()
+    process = spawn_gunicorn(listener, {**sandbox.env(), "PORT": str(listener.getsockname()[1])})
+    base = f"http://127.0.0.1:{listener.getsockname()[1]}"
     try:
         wait_until_serving(base, process)
         yield f"{base}/sandbox/api/v1"
     finally:
         process.terminate()
         process.wait(timeout=10)
+        listener.close()
 
 
 def test_two_server_processes_share_one_budget(sandbox, second_server, fresh_token):
