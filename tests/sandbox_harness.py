@@ -33,6 +33,8 @@ __all__ = [
     "DASHBOARD_CLIENT_ID",
     "DASHBOARD_CLIENT_SECRET",
     "EDITOR_EMAIL",
+    "IMPATIENT_TIMEOUT",
+    "LATE_MS",
     "OTHER_ACCOUNT_EMAIL",
     "READONLY_EMAIL",
     "SANDBOX_PASSWORD",
@@ -46,6 +48,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD_CLIENT_ID = "kantata-admin-sandbox"
 DASHBOARD_CLIENT_SECRET = "sandbox-client-secret-not-for-production"
 STARTUP_TIMEOUT = 120.0
+# A client that gives up on an answer after IMPATIENT_TIMEOUT seconds, and a delay fault
+# that answers LATE_MS after the work is done: far apart, so that on a busy machine an
+# ordinary answer still comes in time and the delayed one never does.
+IMPATIENT_TIMEOUT = 1.5
+LATE_MS = 6000
 # Tokens made up front in one command: enough for every test that asks for a fresh one.
 TOKEN_POOL_SIZE = 60
 
@@ -72,6 +79,16 @@ def spawn_gunicorn(
         stdout=subprocess.DEVNULL,
         stderr=stderr,
     )
+
+
+FRESH_MINUTE_SECONDS = 10
+
+
+def wait_for_a_fresh_minute(need_seconds: float = FRESH_MINUTE_SECONDS) -> None:
+    """Sleep into the next calendar minute when fewer than `need_seconds` are left."""
+    left = 60 - time.time() % 60
+    if left < need_seconds:
+        time.sleep(left + 0.05)
 
 
 def wait_until_serving(base: str, process: subprocess.Popen, describe=lambda: "") -> None:
@@ -194,7 +211,7 @@ class SandboxServer:
         self.process = spawn_gunicorn(
             self.listener,
             self.env(),
-            *("--workers", "1", "--threads", "8", "--worker-class", "gthread"),
+            *("--workers", "1", "--threads", "16", "--worker-class", "gthread"),
             *("--timeout", "120"),
             stderr=self._stderr,
         )
@@ -272,7 +289,13 @@ class SandboxServer:
         response.raise_for_status()
 
     def set_rate_limit(self, token: str, per_minute: int | None) -> None:
-        """Override the requests-a-minute limit for `token` (None: back to the setting)."""
+        """Override the requests-a-minute limit for `token` (None: back to the setting).
+
+        The sandbox counts per calendar minute, so a limit is set only with at least
+        FRESH_MINUTE_SECONDS of its minute left: a test's count is never split in two.
+        """
+        if per_minute is not None:
+            wait_for_a_fresh_minute()
         response = self.session.post(
             f"{self.url}/rate_limit",
             json={"requests_per_minute": per_minute},

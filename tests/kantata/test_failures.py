@@ -24,7 +24,13 @@ from kantata_admin.kantata import (
     track_calls,
 )
 from tests.kantata.conftest import FAST_RETRIES
-from tests.sandbox_harness import ADMIN_EMAIL, SANDBOX_PASSWORD, unique_name
+from tests.sandbox_harness import (
+    ADMIN_EMAIL,
+    IMPATIENT_TIMEOUT,
+    LATE_MS,
+    SANDBOX_PASSWORD,
+    unique_name,
+)
 
 
 def test_unknown_token_is_an_authentication_error(sandbox):
@@ -197,15 +203,21 @@ def test_dropped_connection_without_retries_is_connection_failed(sandbox, fresh_
 
 
 def test_read_timeout_is_reported_and_retried_for_reads(sandbox, fresh_token, sleeps):
-    slow = KantataClient(fresh_token, base_url=sandbox.api_url, read_timeout=0.3, retry=NO_RETRIES)
-    sandbox.fault(fresh_token, kind="delay", delay_ms=1500)
+    slow = KantataClient(
+        fresh_token, base_url=sandbox.api_url, read_timeout=IMPATIENT_TIMEOUT, retry=NO_RETRIES
+    )
+    sandbox.fault(fresh_token, kind="delay", delay_ms=LATE_MS)
     with pytest.raises(Timeout) as caught:
         slow.users.me()
     assert "?" not in str(caught.value)
     retrying = KantataClient(
-        fresh_token, base_url=sandbox.api_url, read_timeout=0.3, retry=FAST_RETRIES, sleep=sleeps
+        fresh_token,
+        base_url=sandbox.api_url,
+        read_timeout=IMPATIENT_TIMEOUT,
+        retry=FAST_RETRIES,
+        sleep=sleeps,
     )
-    sandbox.fault(fresh_token, kind="delay", delay_ms=1500)
+    sandbox.fault(fresh_token, kind="delay", delay_ms=LATE_MS)
     with track_calls() as calls:
         retrying.users.me()
     assert [c.status for c in calls.calls] == [None, 200]
@@ -226,9 +238,9 @@ def test_refused_connection_is_connection_failed():
 def test_timed_out_create_is_not_duplicated(sandbox, fresh_token, client):
     """The create lands, its answer is late; the client finds it instead of sending again."""
     slow = KantataClient(
-        fresh_token, base_url=sandbox.api_url, read_timeout=0.5, retry=FAST_RETRIES
+        fresh_token, base_url=sandbox.api_url, read_timeout=IMPATIENT_TIMEOUT, retry=FAST_RETRIES
     )
-    sandbox.fault(fresh_token, kind="delay", delay_ms=2000)
+    sandbox.fault(fresh_token, kind="delay", delay_ms=LATE_MS)
     name = unique_name()
     with track_calls() as calls:
         group = slow.workspace_groups.create({"name": name, "notes": "once"})
@@ -278,9 +290,9 @@ def test_dropped_delete_is_retried_and_counts_as_done(sandbox, fresh_token, faul
 def test_timed_out_update_is_retried(sandbox, fresh_token, new_group):
     group = new_group()
     slow = KantataClient(
-        fresh_token, base_url=sandbox.api_url, read_timeout=0.5, retry=FAST_RETRIES
+        fresh_token, base_url=sandbox.api_url, read_timeout=IMPATIENT_TIMEOUT, retry=FAST_RETRIES
     )
-    sandbox.fault(fresh_token, kind="delay", delay_ms=1500)
+    sandbox.fault(fresh_token, kind="delay", delay_ms=LATE_MS)
     with track_calls() as calls:
         updated = slow.workspace_groups.update(group.id, {"name": group.name, "notes": "late"})
     assert updated.notes == "late"

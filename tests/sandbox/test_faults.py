@@ -6,6 +6,8 @@ import uuid
 import pytest
 import requests
 
+from tests.sandbox_harness import IMPATIENT_TIMEOUT, LATE_MS
+
 
 def groups(sandbox, token, **kwargs) -> requests.Response:
     return requests.get(
@@ -56,13 +58,13 @@ def test_clearing_faults(sandbox, fresh_token):
 
 def test_a_delay_fault_answers_late_but_the_write_happened(sandbox, fresh_token):
     name = f"Delayed {uuid.uuid4().hex[:8]}"
-    sandbox.fault(fresh_token, kind="delay", delay_ms=1500)
+    sandbox.fault(fresh_token, kind="delay", delay_ms=LATE_MS)
     with pytest.raises(requests.Timeout):
         requests.post(
             f"{sandbox.api_url}/workspace_groups.json",
             json={"workspace_group": {"name": name}},
             headers={"Authorization": f"Bearer {fresh_token}"},
-            timeout=0.5,
+            timeout=IMPATIENT_TIMEOUT,
         )
     found = groups(sandbox, fresh_token, params={"matching": name}).json()
     assert found["count"] == 1
