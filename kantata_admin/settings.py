@@ -208,6 +208,10 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int(
 )
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Kantata Admin"
+# Accept the code of the previous or next 30-second window too (RFC 6238's recommended
+# one step): a code typed as its window ends, or a phone clock a little off, still
+# works. allauth still refuses a code that was already used.
+MFA_TOTP_TOLERANCE = env_int("MFA_TOTP_TOLERANCE", 1)
 # When true, members without an authenticator are sent to set one up.
 MFA_REQUIRED = env_bool("MFA_REQUIRED", False)
 

@@ -4,6 +4,9 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise
 # refuse the ORM calls that live-server browser tests make.
@@ -11,16 +14,36 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytest_plugins = ["tests.sandbox_harness"]
 
+# Settings are loaded by now, caches not yet opened. A shared Redis may also serve a
+# `make run` or another test run: this run's keys get a prefix of their own.
+settings.CACHES["default"]["KEY_PREFIX"] = f"kantata-admin-test-{os.getpid()}"
+
 PASSWORD = "correct-horse-battery-staple-42"
+
+
+def clear_cache() -> None:
+    """Empty this test run's cache, and only that."""
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        # clear() is FLUSHDB: it would wipe every other user of this Redis database.
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_cache_left_behind():
+    yield
+    clear_cache()
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and used TOTP codes live in the cache: start each test clean."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
+    clear_cache()
 
 
 @pytest.fixture

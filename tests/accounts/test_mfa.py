@@ -2,15 +2,14 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from django.core.cache import cache
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, clear_cache
 
 
-def _current_code(secret: str) -> str:
+def _current_code(secret: str, windows_ago: int = 0) -> str:
     import time
 
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 - windows_ago))
 
 
 def _sign_in(client, user):
@@ -42,7 +41,7 @@ def test_enrolled_member_is_challenged_for_a_code_at_login(client, editor):
     EmailAddress.objects.create(user=editor, email=editor.email, primary=True, verified=True)
     secret = _enrol_totp(client, editor)
     client.post("/accounts/logout/")
-    cache.clear()  # the enrolment code may not be used twice; the next window's may
+    clear_cache()  # the enrolment code may not be used twice; the next window's may
 
     response = _sign_in(client, editor)
     assert response["Location"] == "/accounts/2fa/authenticate/"
@@ -51,6 +50,19 @@ def test_enrolled_member_is_challenged_for_a_code_at_login(client, editor):
     wrong = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
     assert b"Incorrect code" in wrong.content
     response = client.post("/accounts/2fa/authenticate/", {"code": _current_code(secret)})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_the_previous_windows_code_is_accepted_an_older_one_is_not(client, editor):
+    EmailAddress.objects.create(user=editor, email=editor.email, primary=True, verified=True)
+    secret = _enrol_totp(client, editor)
+    client.post("/accounts/logout/")
+    clear_cache()
+    _sign_in(client, editor)
+    stale = client.post("/accounts/2fa/authenticate/", {"code": _current_code(secret, 3)})
+    assert b"Incorrect code" in stale.content
+    response = client.post("/accounts/2fa/authenticate/", {"code": _current_code(secret, 1)})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
 
