@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from hypothesis import settings as hypothesis_settings
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise
 # refuse the ORM calls that live-server browser tests make.
@@ -19,6 +20,12 @@ pytest_plugins = ["tests.sandbox_harness"]
 settings.CACHES["default"]["KEY_PREFIX"] = f"kantata-admin-test-{os.getpid()}"
 
 PASSWORD = "correct-horse-battery-staple-42"
+
+# Property tests draw the same examples on every run, so a red run can be rerun and
+# CI is not a lottery; `pytest --hypothesis-profile=explore` draws new ones.
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile("repeatable")
 
 
 def clear_cache() -> None:

@@ -212,7 +212,7 @@ class SandboxServer:
             self.listener,
             self.env(),
             *("--workers", "1", "--threads", "16", "--worker-class", "gthread"),
-            *("--timeout", "120"),
+            *("--timeout", "120", "--keep-alive", "30"),
             stderr=self._stderr,
         )
         wait_until_serving(self.base, self.process, self.server_log)

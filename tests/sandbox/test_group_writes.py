@@ -73,17 +73,19 @@ def test_create_with_rails_form_encoding(sandbox, admin, unique_name):
         admin.delete(url(sandbox, group["id"]))
 
 
-def test_create_honours_includes(sandbox, admin, created):
+def test_create_honours_includes(sandbox, admin, unique_name):
     workspace = accessible_workspaces(sandbox, admin)[0]
     response = admin.post(
         url(sandbox),
         params={"include": "workspaces"},
-        json={"workspace_group": {"name": "include-me-" + workspace}},
+        json={"workspace_group": {"name": unique_name, "add_workspace_ids": [workspace]}},
     )
-    pk = response.json()["results"][0]["id"]
+    body = response.json()
+    pk = body["results"][0]["id"]
     admin.delete(url(sandbox, pk))
-    assert response.json()["workspace_groups"][pk]["workspace_ids"] == []
-    assert response.json()["workspaces"] == {}
+    assert response.status_code == 200
+    assert body["workspace_groups"][pk]["workspace_ids"] == [workspace]
+    assert list(body["workspaces"]) == [workspace]
 
 
 def test_names_are_unique_case_insensitively(sandbox, admin, created, unique_name):
