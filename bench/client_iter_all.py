@@ -3,8 +3,8 @@
     uv run python bench/client_iter_all.py [--repeats 5] [--api-url URL --token T]
 
 Without --api-url it starts a sandbox (the test harness's server class) in which the
-walking user's account holds 10,000 groups, and stops it afterwards. Reports the median wall time of each walk, its upstream
-call count, and the ratio.
+walking user's account holds 10,000 groups, and stops it afterwards. Reports the median
+wall time of each walk, its upstream call count, and the ratio.
 """
 
 import argparse

@@ -72,9 +72,7 @@ def test_django_admin_login_goes_through_allauth(client, db):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_login_page_says_membership_is_by_invitation_while_sign_up_is_closed(
-    client, db, settings
-):
+def test_login_page_says_membership_is_by_invitation_while_sign_up_is_closed(client, db, settings):
     invitation_only = b"Membership is by invitation"
     assert invitation_only in client.get("/accounts/login/").content
     closed = client.get("/accounts/signup/")
