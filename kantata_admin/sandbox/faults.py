@@ -13,13 +13,14 @@ import time
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from kantata_admin.sandbox import ratelimit
 from kantata_admin.sandbox.api.errors import no_content, oauth_error, system_error
 from kantata_admin.sandbox.auth import bearer_token
 from kantata_admin.sandbox.models import AccessToken, Fault
+from kantata_admin.sandbox.responses import KantataJsonResponse
 
 Kind = Fault.Kind
 MALFORMED_BODY = b'{"count": 1, "results": [{"key": "workspace_groups", "id": '
@@ -130,7 +131,7 @@ def faults(request: HttpRequest, token: AccessToken, body: dict) -> HttpResponse
         retry_after=_positive(body, "retry_after", None),
         delay_ms=_positive(body, "delay_ms", 0),
     )
-    return JsonResponse(
+    return KantataJsonResponse(
         {
             "id": str(fault.pk),
             "kind": fault.kind,
@@ -148,4 +149,4 @@ def rate_limit(request: HttpRequest, token: AccessToken, body: dict) -> HttpResp
     token.rate_limit = _positive(body, "requests_per_minute", None)
     token.save(update_fields=["rate_limit"])
     ratelimit.reset(token)
-    return JsonResponse({"requests_per_minute": ratelimit.limit_for(token)})
+    return KantataJsonResponse({"requests_per_minute": ratelimit.limit_for(token)})

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from kantata_admin.sandbox.browser_session import signed_in_user
 from kantata_admin.sandbox.credentials import digest, issue_token, new_secret, secrets_match
 from kantata_admin.sandbox.models import AccessToken, AuthorizationCode, OAuthApplication
+from kantata_admin.sandbox.responses import KantataJsonResponse
 
 CODE_LIFETIME = timedelta(minutes=5)
 DENIED = "The resource owner or authorization server denied the request."
@@ -105,7 +106,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
 
 
 def _token_error(error: str, description: str, status: int = 400, headers=None) -> JsonResponse:
-    response = JsonResponse(
+    response = KantataJsonResponse(
         {"error": error, "error_description": description}, status=status, headers=headers
     )
     response["Cache-Control"] = "no-store"
@@ -183,7 +184,7 @@ def token(request: HttpRequest) -> JsonResponse:
         code.used_at = timezone.now()
         code.save(update_fields=["used_at"])
         access_token = issue_token(code.user, application, code)
-    response = JsonResponse({"access_token": access_token, "token_type": "bearer"})
+    response = KantataJsonResponse({"access_token": access_token, "token_type": "bearer"})
     response["Cache-Control"] = "no-store"
     response["Pragma"] = "no-cache"
     return response

@@ -16,6 +16,16 @@ def groups_url(sandbox) -> str:
     return f"{sandbox.api_url}/workspace_groups.json"
 
 
+def test_answers_are_compact_utf8_json_as_the_real_service_writes_them(sandbox, admin, unique_name):
+    name = f"{unique_name} Zürich – Ōsaka"
+    created = admin.post(groups_url(sandbox), json={"workspace_group": {"name": name}})
+    pk = created.json()["results"][0]["id"]
+    admin.delete(f"{sandbox.api_url}/workspace_groups/{pk}.json")
+    assert created.content.startswith(b'{"count":1,"results":[{"key":"workspace_groups","id":"')
+    assert name.encode() in created.content
+    assert created.headers["Content-Type"] == "application/json"
+
+
 def test_list_answers_the_documented_envelope(sandbox, readonly_api):
     body = readonly_api.get(groups_url(sandbox)).json()
     assert set(body) == {"count", "results", "workspace_groups", "meta"}

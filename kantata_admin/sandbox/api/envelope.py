@@ -20,6 +20,7 @@ from django.http import HttpRequest, JsonResponse, QueryDict
 from kantata_admin.sandbox.api.errors import bad_request, not_found
 from kantata_admin.sandbox.api.params import SINGLE, Paging, paging, word_list
 from kantata_admin.sandbox.models import SandboxUser
+from kantata_admin.sandbox.responses import KantataJsonResponse
 
 
 @dataclass
@@ -173,7 +174,7 @@ def list_response(
     count = queryset.count()
     start = shape.page.offset
     records = list(queryset[start : start + shape.page.size]) if start < count else []
-    return JsonResponse(render(ctx, resource, records, count, shape))
+    return KantataJsonResponse(render(ctx, resource, records, count, shape))
 
 
 def show_response(
@@ -193,7 +194,7 @@ def show_response(
     record = queryset.filter(pk=pk).first()
     if record is None:
         raise not_found()
-    return JsonResponse(render(ctx, resource, [record], 1, shape), status=status)
+    return KantataJsonResponse(render(ctx, resource, [record], 1, shape), status=status)
 
 
 def through_loader(

@@ -3,6 +3,8 @@ bodiless 204."""
 
 from django.http import HttpResponse, JsonResponse
 
+from kantata_admin.sandbox.responses import KantataJsonResponse
+
 OAUTH_MESSAGE = "Invalid OAuth 2 Request"
 
 
@@ -14,7 +16,7 @@ def no_content() -> HttpResponse:
 
 
 def error_response(status: int, errors: list[dict], headers: dict | None = None) -> JsonResponse:
-    return JsonResponse({"errors": errors}, status=status, headers=headers)
+    return KantataJsonResponse({"errors": errors}, status=status, headers=headers)
 
 
 def system_error(status: int, message: str, headers: dict | None = None) -> JsonResponse:
