@@ -146,15 +146,15 @@ class SandboxServer:
     groups: int = 250
     seed: int = 1
     listener: socket.socket = field(default_factory=listening_socket)
+    port: int = field(init=False)
     process: subprocess.Popen | None = None
     database_url: str = ""
     pg_database: str | None = None
     session: requests.Session = field(default_factory=requests.Session)
     seed_output: str = ""  # what sandbox_seed printed, including how long it took
 
-    @property
-    def port(self) -> int:
-        return self.listener.getsockname()[1]
+    def __post_init__(self) -> None:
+        self.port = self.listener.getsockname()[1]
 
     @property
     def base(self) -> str:
