@@ -17,7 +17,7 @@ def groups_url(sandbox) -> str:
 
 
 def test_answers_are_compact_utf8_json_as_the_real_service_writes_them(sandbox, admin, unique_name):
-    name = f"{unique_name} Zürich – Ōsaka"
+    name = f"{unique_name} Zürich / Ōsaka"
     created = admin.post(groups_url(sandbox), json={"workspace_group": {"name": name}})
     pk = created.json()["results"][0]["id"]
     admin.delete(f"{sandbox.api_url}/workspace_groups/{pk}.json")
