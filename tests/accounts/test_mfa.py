@@ -37,12 +37,17 @@ def test_member_enrols_totp_and_gets_recovery_codes(client, editor):
     assert kinds == {Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES}
 
 
-def test_enrolled_member_is_challenged_for_a_code_at_login(client, editor):
-    EmailAddress.objects.create(user=editor, email=editor.email, primary=True, verified=True)
-    secret = _enrol_totp(client, editor)
+def _enrolled_and_signed_out(client, user) -> str:
+    """Enrol `user` in TOTP and sign out again; the TOTP secret."""
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    secret = _enrol_totp(client, user)
     client.post("/accounts/logout/")
     clear_cache()  # the enrolment code may not be used twice; the next window's may
+    return secret
 
+
+def test_enrolled_member_is_challenged_for_a_code_at_login(client, editor):
+    secret = _enrolled_and_signed_out(client, editor)
     response = _sign_in(client, editor)
     assert response["Location"] == "/accounts/2fa/authenticate/"
     assert client.get("/").status_code == 302  # not signed in before the code
@@ -55,10 +60,7 @@ def test_enrolled_member_is_challenged_for_a_code_at_login(client, editor):
 
 
 def test_the_previous_windows_code_is_accepted_an_older_one_is_not(client, editor):
-    EmailAddress.objects.create(user=editor, email=editor.email, primary=True, verified=True)
-    secret = _enrol_totp(client, editor)
-    client.post("/accounts/logout/")
-    clear_cache()
+    secret = _enrolled_and_signed_out(client, editor)
     _sign_in(client, editor)
     stale = client.post("/accounts/2fa/authenticate/", {"code": _current_code(secret, 3)})
     assert b"Incorrect code" in stale.content

@@ -11,7 +11,12 @@ from dataclasses import dataclass, field
 import pytest
 
 from kantata_admin.kantata import KantataClient, RetryPolicy, WorkspaceGroup
-from tests.sandbox_harness import OTHER_ACCOUNT_EMAIL, READONLY_EMAIL, unique_name
+from tests.sandbox_harness import (
+    IMPATIENT_TIMEOUT,
+    OTHER_ACCOUNT_EMAIL,
+    READONLY_EMAIL,
+    unique_name,
+)
 
 # Short waits so retry tests take tenths of a second, not seconds.
 FAST_RETRIES = RetryPolicy(max_attempts=4, backoff_base=0.02, backoff_cap=0.1, total_budget=15)
@@ -49,6 +54,19 @@ def sleeps() -> Sleeps:
 def faulty(sandbox, fresh_token, sleeps) -> KantataClient:
     """A client whose token (this test's own, from the harness) takes injected faults."""
     return KantataClient(fresh_token, base_url=sandbox.api_url, retry=FAST_RETRIES, sleep=sleeps)
+
+
+@pytest.fixture
+def slow(sandbox, fresh_token, sleeps) -> KantataClient:
+    """Like `faulty`, but gives up on an answer after IMPATIENT_TIMEOUT seconds, long before a
+    delay fault of LATE_MS answers."""
+    return KantataClient(
+        fresh_token,
+        base_url=sandbox.api_url,
+        read_timeout=IMPATIENT_TIMEOUT,
+        retry=FAST_RETRIES,
+        sleep=sleeps,
+    )
 
 
 @pytest.fixture

@@ -11,18 +11,9 @@ from kantata_admin.kantata import (
     WorkspaceGroupFilters,
     track_calls,
 )
-from tests.kantata.conftest import FAST_RETRIES
-from tests.sandbox_harness import IMPATIENT_TIMEOUT, LATE_MS, unique_name
+from tests.sandbox_harness import LATE_MS, unique_name
 
 SLOW_ANSWER = {"kind": "delay", "delay_ms": LATE_MS}
-
-
-@pytest.fixture
-def slow(sandbox, fresh_token):
-    """A client that gives up on an answer early; its token is this test's."""
-    return KantataClient(
-        fresh_token, base_url=sandbox.api_url, read_timeout=IMPATIENT_TIMEOUT, retry=FAST_RETRIES
-    )
 
 
 def _named(client, name: str) -> list[str]:

@@ -24,8 +24,9 @@ def call(api_url: str, token: str) -> int:
 def second_server(sandbox: SandboxServer):
     """Another gunicorn process over the same sandbox database, as a second host would be."""
     listener = listening_socket()
-    process = spawn_gunicorn(listener, {**sandbox.env(), "PORT": str(listener.getsockname()[1])})
-    base = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    port = listener.getsockname()[1]
+    process = spawn_gunicorn(listener, {**sandbox.env(), "PORT": str(port)})
+    base = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(base, process)
         yield f"{base}/sandbox/api/v1"
