@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "kantata_admin.accounts",
     "kantata_admin.core",
+    "kantata_admin.groups",
     "kantata_admin.sandbox",
 ]
 

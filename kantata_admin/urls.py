@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("team/", include("kantata_admin.accounts.urls")),
+    path("groups/", include("kantata_admin.groups.urls")),
     path("admin/", admin.site.urls),
 ]
 
