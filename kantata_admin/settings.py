@@ -282,6 +282,11 @@ KANTATA_CONNECT_TIMEOUT = env_float("KANTATA_CONNECT_TIMEOUT", 5.0)
 KANTATA_READ_TIMEOUT = env_float("KANTATA_READ_TIMEOUT", 30.0)
 # Requests a minute per token that the sandbox allows (0: unlimited).
 KANTATA_SANDBOX_RATE_LIMIT = env_int("KANTATA_SANDBOX_RATE_LIMIT", 0)
+# Seconds a sandbox access token lives (0: forever, as Kantata's classic flow); when set,
+# token answers carry expires_in and a refresh_token, as Doorkeeper's do.
+KANTATA_SANDBOX_TOKEN_TTL = env_int("KANTATA_SANDBOX_TOKEN_TTL", 0)
+# Milliseconds added to every sandbox API answer, to feel a remote service's latency.
+KANTATA_SANDBOX_LATENCY_MS = env_int("KANTATA_SANDBOX_LATENCY_MS", 0)
 
 # --- Content Security Policy: 'self' and nonces, nothing inline without one ------------
 
