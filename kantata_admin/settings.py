@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "kantata_admin.accounts",
+    "kantata_admin.audit",
     "kantata_admin.core",
     "kantata_admin.groups",
     "kantata_admin.sandbox",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("team/", include("kantata_admin.accounts.urls")),
     path("groups/", include("kantata_admin.groups.urls")),
+    path("audit/", include("kantata_admin.audit.urls")),
     path("admin/", admin.site.urls),
 ]
 
