@@ -1,0 +1,206 @@
+"""Writes to workspace groups. Each takes the member's client, makes at most two upstream
+calls, and leaves exactly one audit entry whatever Kantata answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from kantata_admin.audit.models import Action
+from kantata_admin.audit.services import audit_error_fields, audit_record
+from kantata_admin.groups.changes import (
+    EDIT_INCLUDES,
+    GROUP_FIELDS,
+    GroupValues,
+    changed_fields,
+    group_diff,
+    reference_matching,
+)
+from kantata_admin.kantata import KantataClient, KantataError, NotFound, WorkspaceGroup
+
+
+class StaleEdit(Exception):
+    """The group changed in Kantata since the form was opened; nothing was written."""
+
+    def __init__(self, current: WorkspaceGroup, opened: GroupValues) -> None:
+        super().__init__("The group changed in Kantata OX since the form was opened.")
+        self.current = current
+        self.current_values = GroupValues.from_group(current)
+        self.opened = opened
+        # What someone else changed meanwhile, field by field.
+        self.changed_meanwhile = changed_fields(opened, self.current_values)
+        if opened.workspace_ids != self.current_values.workspace_ids:
+            self.changed_meanwhile.append("workspaces")
+
+
+class AlreadyDeleted(Exception):
+    """The group was deleted elsewhere before this delete reached Kantata."""
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    group: WorkspaceGroup
+    # False when the form matched Kantata already: nothing was sent, nothing audited.
+    written: bool
+
+
+def _create_payload(values: GroupValues) -> dict[str, Any]:
+    # Empty fields are left out: the create then stores what Kantata defaults to, and the
+    # create-once recovery compares only what was sent.
+    payload: dict[str, Any] = {
+        name: value for name, value in values.field_values().items() if value not in ("", None)
+    }
+    payload["company"] = values.company
+    if values.workspace_ids:
+        payload["add_workspace_ids"] = sorted(values.workspace_ids, key=int)
+    if values.external_reference:
+        payload["external_reference"] = values.external_reference.as_input()
+    return payload
+
+
+def _update_payload(current: GroupValues, values: GroupValues) -> dict[str, Any]:
+    """Only what differs, plus `name`, which Kantata requires on every update."""
+    payload: dict[str, Any] = {"name": values.name}
+    for name in GROUP_FIELDS:
+        if getattr(values, name) != getattr(current, name):
+            payload[name] = getattr(values, name)
+    if added := values.workspace_ids - current.workspace_ids:
+        payload["add_workspace_ids"] = sorted(added, key=int)
+    if removed := current.workspace_ids - values.workspace_ids:
+        payload["remove_workspace_ids"] = sorted(removed, key=int)
+    if values.external_reference and values.external_reference != current.external_reference:
+        payload["external_reference"] = values.external_reference.as_input()
+    return payload
+
+
+def _as_written(group: WorkspaceGroup, values: GroupValues) -> GroupValues:
+    """The group's values, with the external reference the form writes (a group may hold
+    several; the one with the typed service, model and ref is the one compared)."""
+    written = GroupValues.from_group(group)
+    if values.external_reference:
+        key = values.external_reference.key
+        written = replace(written, external_reference=reference_matching(group, key))
+    return written
+
+
+def workspace_group_create(
+    *, client: KantataClient, actor: Any, values: GroupValues, account_id: str = ""
+) -> WorkspaceGroup:
+    """Create a group: one POST. If its answer is lost, the client looks the group up by
+    name and returns it only if this call made it, so a retry never makes a second one."""
+    try:
+        group = client.workspace_groups.create(_create_payload(values), include=EDIT_INCLUDES)
+    except KantataError as error:
+        audit_record(
+            actor=actor,
+            action=Action.GROUP_CREATE,
+            account_id=account_id,
+            group_name=values.name,
+            changes=group_diff(None, values),
+            **audit_error_fields(error),
+        )
+        raise
+    created = GroupValues.from_group(group)
+    audit_record(
+        actor=actor,
+        action=Action.GROUP_CREATE,
+        account_id=account_id,
+        group_id=group.id,
+        group_name=group.name,
+        changes=group_diff(None, created, titles=[values.workspace_titles]),
+    )
+    return group
+
+
+def workspace_group_update(
+    *,
+    client: KantataClient,
+    actor: Any,
+    group_id: str,
+    values: GroupValues,
+    opened_updated_at: datetime | None,
+    opened: GroupValues,
+    account_id: str = "",
+) -> UpdateResult:
+    """Check the group, then write the difference: at most two calls.
+
+    Raises `StaleEdit` (nothing written, nothing audited) when the group's `updated_at` is
+    not the one the form was opened with. To overwrite, the caller opens the form again on
+    the current version (`StaleEdit.current`) and the member saves once more.
+    """
+    try:
+        current = client.workspace_groups.get(group_id, include=EDIT_INCLUDES)
+    except KantataError as error:
+        audit_record(
+            actor=actor,
+            action=Action.GROUP_UPDATE,
+            account_id=account_id,
+            group_id=group_id,
+            group_name=values.name,
+            changes=group_diff(opened, values),
+            **audit_error_fields(error),
+        )
+        raise
+    if current.updated_at != opened_updated_at:
+        raise StaleEdit(current, opened)
+    before = _as_written(current, values)
+    payload = _update_payload(GroupValues.from_group(current), values)
+    if set(payload) == {"name"} and values.name == current.name:
+        return UpdateResult(group=current, written=False)
+    try:
+        updated = client.workspace_groups.update(group_id, payload, include=EDIT_INCLUDES)
+    except KantataError as error:
+        audit_record(
+            actor=actor,
+            action=Action.GROUP_UPDATE,
+            account_id=account_id,
+            group_id=group_id,
+            group_name=current.name,
+            changes=group_diff(before, values, titles=[values.workspace_titles]),
+            **audit_error_fields(error),
+        )
+        raise
+    audit_record(
+        actor=actor,
+        action=Action.GROUP_UPDATE,
+        account_id=account_id,
+        group_id=updated.id,
+        group_name=updated.name,
+        changes=group_diff(before, _as_written(updated, values)),
+    )
+    return UpdateResult(group=updated, written=True)
+
+
+def workspace_group_delete(
+    *, client: KantataClient, actor: Any, group_id: str, account_id: str = ""
+) -> WorkspaceGroup:
+    """Read the group's last values, then delete it: two calls. Raises `AlreadyDeleted`
+    when either call finds it gone; the audit entry keeps the values it had."""
+    current: WorkspaceGroup | None = None
+    try:
+        current = client.workspace_groups.get(group_id, include=EDIT_INCLUDES)
+        client.workspace_groups.delete(group_id)
+    except KantataError as error:
+        last = GroupValues.from_group(current) if current is not None else None
+        audit_record(
+            actor=actor,
+            action=Action.GROUP_DELETE,
+            account_id=account_id,
+            group_id=group_id,
+            group_name=current.name if current is not None else "",
+            changes=group_diff(last, None) if last else {},
+            **audit_error_fields(error),
+        )
+        if isinstance(error, NotFound):
+            raise AlreadyDeleted(group_id) from error
+        raise
+    audit_record(
+        actor=actor,
+        action=Action.GROUP_DELETE,
+        account_id=account_id,
+        group_id=group_id,
+        group_name=current.name,
+        changes=group_diff(GroupValues.from_group(current), None),
+    )
+    return current
