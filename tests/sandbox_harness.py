@@ -6,6 +6,7 @@ this test run's DATABASE_URL is PostgreSQL, else a SQLite file), migrated and se
 once per session. Tests share the seeded data: writers create uniquely named groups.
 """
 
+import json
 import os
 import socket
 import subprocess
@@ -33,6 +34,7 @@ __all__ = [
     "DASHBOARD_CLIENT_ID",
     "DASHBOARD_CLIENT_SECRET",
     "EDITOR_EMAIL",
+    "EXPIRING_TOKEN_TTL",
     "IMPATIENT_TIMEOUT",
     "LATE_MS",
     "OTHER_ACCOUNT_EMAIL",
@@ -55,6 +57,9 @@ IMPATIENT_TIMEOUT = 1.5
 LATE_MS = 6000
 # Tokens made up front in one command: enough for every test that asks for a fresh one.
 TOKEN_POOL_SIZE = 60
+# Seconds an access token of the `sandbox_expiring` server lives: short enough to wait
+# out in a test, long enough that a busy machine still uses a new token in time.
+EXPIRING_TOKEN_TTL = 8
 
 
 def listening_socket() -> socket.socket:
@@ -152,6 +157,8 @@ class SandboxServer:
     pg_database: str | None = None
     session: requests.Session = field(default_factory=requests.Session)
     seed_output: str = ""  # what sandbox_seed printed, including how long it took
+    # Settings of this server (and its manage.py commands), e.g. KANTATA_SANDBOX_TOKEN_TTL.
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.port = self.listener.getsockname()[1]
@@ -192,6 +199,7 @@ class SandboxServer:
         )
         if os.environ.get("REDIS_URL"):
             env["REDIS_URL"] = os.environ["REDIS_URL"]
+        env.update(self.extra_env)
         return env
 
     # --- lifecycle -------------------------------------------------------------------
@@ -263,6 +271,11 @@ class SandboxServer:
         """`count` new tokens for one user in one command (each manage call costs ~1 s)."""
         return self.manage("sandbox_token", email, "--count", str(count)).split()
 
+    def token_answer(self, email: str = ADMIN_EMAIL) -> dict:
+        """A new token issued to the dashboard application, as the token endpoint answers
+        it: with `refresh_token`, `expires_in` and `created_at` when tokens expire."""
+        return json.loads(self.manage("sandbox_token", email, "--dashboard"))
+
     def register_redirect_uri(self, client_id: str, uri: str) -> None:
         self.manage("sandbox_application", client_id, "--add-redirect-uri", uri)
 
@@ -310,8 +323,10 @@ class SandboxServer:
         return session
 
 
-def _serve(tmp_path_factory: pytest.TempPathFactory, name: str, groups: int) -> Iterator:
-    server = SandboxServer(workdir=tmp_path_factory.mktemp(name), groups=groups)
+def _serve(
+    tmp_path_factory: pytest.TempPathFactory, name: str, groups: int, **env: str
+) -> Iterator:
+    server = SandboxServer(workdir=tmp_path_factory.mktemp(name), groups=groups, extra_env=env)
     try:
         server.start()
         yield server
@@ -329,6 +344,18 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]
 def sandbox_10k(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     """A second sandbox seeded with 10,000 groups; started only when a test asks."""
     yield from _serve(tmp_path_factory, "sandbox_10k", 10_000)
+
+
+@pytest.fixture(scope="session")
+def sandbox_expiring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    """A small second sandbox (10 groups) whose access tokens expire after
+    EXPIRING_TOKEN_TTL seconds and come with refresh tokens; started only when asked."""
+    yield from _serve(
+        tmp_path_factory,
+        "sandbox_expiring",
+        10,
+        KANTATA_SANDBOX_TOKEN_TTL=str(EXPIRING_TOKEN_TTL),
+    )
 
 
 # --- fixtures both test packages use ------------------------------------------------------

@@ -1,5 +1,6 @@
-"""The OAuth 2.0 authorization server: /oauth/authorize and /oauth/token (RFC 6749,
-with PKCE from RFC 7636 when the client sends a challenge)."""
+"""The OAuth 2.0 authorization server: /oauth/authorize, /oauth/token (RFC 6749, with
+PKCE from RFC 7636 when the client sends a challenge, and the refresh_token grant when
+KANTATA_SANDBOX_TOKEN_TTL is set) and /oauth/revoke (RFC 7009)."""
 
 import base64
 import hashlib
@@ -18,7 +19,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from kantata_admin.sandbox.browser_session import signed_in_user
-from kantata_admin.sandbox.credentials import digest, issue_token, new_secret, secrets_match
+from kantata_admin.sandbox.credentials import (
+    IssuedToken,
+    digest,
+    issue_pair,
+    new_secret,
+    refresh_pair,
+    revoke_token,
+    secrets_match,
+)
+from kantata_admin.sandbox.limits import BodyRefused, checked_body
 from kantata_admin.sandbox.models import AccessToken, AuthorizationCode, OAuthApplication
 from kantata_admin.sandbox.responses import KantataJsonResponse
 
@@ -126,9 +136,36 @@ def _client_credentials(request: HttpRequest, form: QueryDict) -> tuple[str, str
     return form.get("client_id", ""), form.get("client_secret", ""), False
 
 
+def _client_request(request: HttpRequest) -> tuple[OAuthApplication, QueryDict] | JsonResponse:
+    """The authenticated client and its form, or the error to answer: the token and the
+    revocation endpoints authenticate clients the same way (RFC 7009 2.1)."""
+    try:
+        raw = checked_body(request)
+    except BodyRefused as refused:
+        return _token_error("invalid_request", refused.message, refused.status)
+    if raw and request.content_type != "application/x-www-form-urlencoded":
+        # RFC 6749 4.1.3: the parameters come form-encoded. A JSON body would otherwise
+        # read as no credentials at all and be misreported as invalid_client.
+        return _token_error(
+            "invalid_request", "The request body must be application/x-www-form-urlencoded."
+        )
+    try:
+        form = QueryDict(raw, encoding=request.encoding or "utf-8")
+    except (ValueError, UnicodeDecodeError):  # e.g. more fields than Django allows
+        return _token_error("invalid_request", "The request body is not valid form data.")
+    client_id, secret, basic = _client_credentials(request, form)
+    application = OAuthApplication.objects.filter(client_id=client_id).first()
+    if application is None or not secrets_match(secret, application.client_secret_hash):
+        headers = {"WWW-Authenticate": 'Basic realm="Kantata OX sandbox"'} if basic else None
+        return _token_error("invalid_client", "Client authentication failed.", 401, headers)
+    return application, form
+
+
 def _pkce_ok(code: AuthorizationCode, verifier: str) -> bool:
     if not code.code_challenge:
-        return True
+        # A verifier for a code issued without a challenge is a PKCE downgrade attempt
+        # (RFC 9700 2.1.1): refused, not ignored.
+        return not verifier
     if not verifier:
         return False
     if code.code_challenge_method == "S256":
@@ -137,28 +174,7 @@ def _pkce_ok(code: AuthorizationCode, verifier: str) -> bool:
     return secrets.compare_digest(verifier, code.code_challenge)
 
 
-@csrf_exempt
-@login_not_required
-@never_cache
-@require_POST
-def token(request: HttpRequest) -> JsonResponse:
-    if request.body and request.content_type != "application/x-www-form-urlencoded":
-        # RFC 6749 4.1.3: the parameters come form-encoded. A JSON body would otherwise
-        # read as no credentials at all and be misreported as invalid_client.
-        return _token_error(
-            "invalid_request", "The request body must be application/x-www-form-urlencoded."
-        )
-    form = request.POST
-    client_id, secret, basic = _client_credentials(request, form)
-    application = OAuthApplication.objects.filter(client_id=client_id).first()
-    if application is None or not secrets_match(secret, application.client_secret_hash):
-        headers = {"WWW-Authenticate": 'Basic realm="Kantata OX sandbox"'} if basic else None
-        return _token_error("invalid_client", "Client authentication failed.", 401, headers)
-    grant_type = form.get("grant_type", "")
-    if not grant_type:
-        return _token_error("invalid_request", "grant_type is required.")
-    if grant_type != "authorization_code":
-        return _token_error("unsupported_grant_type", f"{grant_type} is not supported.")
+def _code_grant(application: OAuthApplication, form: QueryDict) -> IssuedToken | JsonResponse:
     raw_code, redirect_uri = form.get("code", ""), form.get("redirect_uri", "")
     if not raw_code or not redirect_uri:
         return _token_error("invalid_request", "code and redirect_uri are required.")
@@ -183,8 +199,64 @@ def token(request: HttpRequest) -> JsonResponse:
             return invalid
         code.used_at = timezone.now()
         code.save(update_fields=["used_at"])
-        access_token = issue_token(code.user, application, code)
-    response = KantataJsonResponse({"access_token": access_token, "token_type": "bearer"})
+        return issue_pair(code.user, application, code)
+
+
+def _refresh_grant(application: OAuthApplication, form: QueryDict) -> IssuedToken | JsonResponse:
+    raw = form.get("refresh_token", "")
+    if not raw:
+        return _token_error("invalid_request", "refresh_token is required.")
+    issued = refresh_pair(application, raw)
+    if issued is None:
+        return _token_error(
+            "invalid_grant",
+            "The refresh token is invalid, already used, revoked, or was issued to another client.",
+        )
+    return issued
+
+
+_GRANTS = {"authorization_code": _code_grant, "refresh_token": _refresh_grant}
+
+
+@csrf_exempt
+@login_not_required
+@never_cache
+@require_POST
+def token(request: HttpRequest) -> JsonResponse:
+    client = _client_request(request)
+    if isinstance(client, JsonResponse):
+        return client
+    application, form = client
+    grant_type = form.get("grant_type", "")
+    if not grant_type:
+        return _token_error("invalid_request", "grant_type is required.")
+    if grant_type not in _GRANTS:
+        return _token_error("unsupported_grant_type", f"{grant_type} is not supported.")
+    issued = _GRANTS[grant_type](application, form)
+    if isinstance(issued, JsonResponse):
+        return issued
+    response = KantataJsonResponse(issued.answer())
     response["Cache-Control"] = "no-store"
     response["Pragma"] = "no-cache"
     return response
+
+
+@csrf_exempt
+@login_not_required
+@never_cache
+@require_POST
+def revoke(request: HttpRequest) -> JsonResponse:
+    """RFC 7009: `token` (access or refresh) and an optional `token_type_hint`."""
+    client = _client_request(request)
+    if isinstance(client, JsonResponse):
+        return client
+    application, form = client
+    if "token" not in form:
+        return _token_error("invalid_request", "token is required.")
+    if not revoke_token(application, form["token"], form.get("token_type_hint", "")):
+        # RFC 7009 2.1: a client may revoke only its own tokens (Doorkeeper's answer).
+        return _token_error(
+            "unauthorized_client", "You are not authorized to revoke this token.", 403
+        )
+    # 200, also for unknown or already revoked tokens (RFC 7009 2.2); `{}` as Doorkeeper.
+    return KantataJsonResponse({})

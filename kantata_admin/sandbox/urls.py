@@ -9,6 +9,7 @@ app_name = "sandbox"
 urlpatterns = [
     path("oauth/authorize", oauth_views.authorize, name="authorize"),
     path("oauth/token", oauth_views.token, name="token"),
+    path("oauth/revoke", oauth_views.revoke, name="revoke_token"),
     path("signin", account_views.signin, name="signin"),
     path("signout", account_views.signout, name="signout"),
     path("applications", account_views.applications, name="applications"),

@@ -41,6 +41,10 @@ class AccessToken(models.Model):
     )
     user = models.ForeignKey(SandboxUser, on_delete=models.CASCADE, related_name="tokens")
     token_hash = models.CharField(max_length=64, unique=True)
+    # Only with KANTATA_SANDBOX_TOKEN_TTL: the pair's refresh token (a digest, like the
+    # token) and when the access token stops working. Revoking the row retires both.
+    refresh_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
     # Set when issued from a code, so that replaying the code can revoke what it gave.
     authorization_code = models.ForeignKey(
         AuthorizationCode, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
