@@ -18,6 +18,7 @@ from .errors import (
     KantataError,
     MalformedResponse,
     NotFound,
+    NotModified,
     PermissionDenied,
     RateLimited,
     ServiceUnavailable,
@@ -27,6 +28,7 @@ from .errors import (
     ValidationFailed,
     error_for_response,
 )
+from .field_values import Money, TypedValue, typed_value
 from .filters import (
     WORKSPACE_GROUP_INCLUDES,
     WORKSPACE_GROUP_ORDERS,
@@ -78,7 +80,9 @@ __all__ = [
     "KantataClient",
     "KantataError",
     "MalformedResponse",
+    "Money",
     "NotFound",
+    "NotModified",
     "NumberValue",
     "Page",
     "PermissionDenied",
@@ -90,6 +94,7 @@ __all__ = [
     "TextValue",
     "Timeout",
     "TransportError",
+    "TypedValue",
     "User",
     "ValidationFailed",
     "Workspace",
@@ -99,4 +104,5 @@ __all__ = [
     "WorkspaceGroupInput",
     "error_for_response",
     "track_calls",
+    "typed_value",
 ]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,10 +24,12 @@ from .errors import (
     KantataError,
     MalformedResponse,
     NotFound,
+    NotModified,
     Timeout,
     TransportError,
     ValidationFailed,
     error_for_response,
+    request_id_of,
 )
 from .observability import Call, ClientCounters, record_call
 from .pagination import ITER_ALL_PER_PAGE, Page, iter_all, records_from_envelope
@@ -35,6 +39,26 @@ from .retry import RetryPolicy
 from .transport import USER_AGENT, BearerAuth, check_base_url, session_for, transport_error
 
 DEFAULT_BASE_URL = "https://api.mavenlink.com/api/v1"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A successful answer: its decoded body (None when empty), `X-Request-Id` and ETag."""
+
+    body: Any
+    request_id: str | None = None
+    etag: str | None = None
+
+
+@contextmanager
+def _blamed_on(answer: Answer) -> Iterator[None]:
+    # An envelope that does not parse is still an answer Kantata's support can look up.
+    try:
+        yield
+    except MalformedResponse as error:
+        if error.request_id is None:
+            error.request_id = answer.request_id
+        raise
 
 
 class KantataClient:
@@ -101,6 +125,19 @@ class KantataClient:
         `deadline` (from `deadline()`) bounds every attempt and wait of the call; an
         operation made of several requests passes the same one to each.
         """
+        return self.exchange(method, path, params=params, json=json, deadline=deadline).body
+
+    def exchange(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        deadline: float | None = None,
+    ) -> Answer:
+        """Like `request`, with extra request `headers`, answering the whole `Answer`."""
         if deadline is None:
             deadline = self.deadline()
         attempt = 0
@@ -119,14 +156,14 @@ class KantataClient:
                 )
             try:
                 return self._send_once(
-                    method, path, params, json, retries=attempt, remaining=remaining
+                    method, path, params, json, headers, retries=attempt, remaining=remaining
                 )
             except NotFound:
                 # A DELETE whose earlier try may have gone through finds nothing left to
                 # delete: the outcome the caller asked for. After a 429 or 503 nothing was
                 # deleted by us, so a 404 then is a real one.
                 if method == "DELETE" and may_have_deleted:
-                    return None
+                    return Answer(None)
                 raise
             except KantataError as error:
                 last_error = error
@@ -147,12 +184,14 @@ class KantataClient:
         path: str,
         params: Mapping[str, str] | None,
         json: Any,
+        extra_headers: Mapping[str, str] | None,
         *,
         retries: int,
         remaining: float,
-    ) -> Any:
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+    ) -> Answer:
+        headers = {**(extra_headers or {}), "User-Agent": USER_AGENT, "Accept": "application/json"}
         status: int | None = None
+        request_id: str | None = None
         failure: TransportError | None = None
         connect_timeout, read_timeout = self.timeout
         started = time.perf_counter()
@@ -170,11 +209,12 @@ class KantataClient:
                 allow_redirects=False,
             )
             status = response.status_code
+            request_id = request_id_of(response.headers)
         except requests.RequestException as exc:
             failure = transport_error(exc, method, path)
         finally:
             elapsed = (time.perf_counter() - started) * 1000
-            record_call(Call(method, path, status, elapsed, retries), self.counters)
+            record_call(Call(method, path, status, elapsed, retries, request_id), self.counters)
         if failure is not None:
             # Raised outside the except block, so it has no __context__: requests' exception
             # names the full URL with its query, and its frames hold the Authorization header.
@@ -182,8 +222,20 @@ class KantataClient:
         return self._decode(response, method, path)
 
     @staticmethod
-    def _decode(response: requests.Response, method: str, path: str) -> Any:
+    def _decode(response: requests.Response, method: str, path: str) -> Answer:
         status = response.status_code
+        request_id = request_id_of(response.headers)
+        etag = response.headers.get("ETag") or None
+        if status == 304:
+            # Only a conditional GET (If-None-Match) gets this: the caller's copy is current.
+            sent = response.request.headers.get("If-None-Match", "") if response.request else ""
+            raise NotModified(
+                f"304 on {method} {path}: not modified",
+                etag=etag or sent,
+                path=path,
+                method=method,
+                request_id=request_id,
+            )
         body: Any = None
         is_json = False
         if response.content:
@@ -202,8 +254,9 @@ class KantataClient:
                 status=status,
                 path=path,
                 method=method,
+                request_id=request_id,
             )
-        return body
+        return Answer(body, request_id, etag)
 
     # --- envelope helpers used by the resources ----------------------------------------
 
@@ -218,8 +271,12 @@ class KantataClient:
         limit: int | None = None,
         offset: int | None = None,
         deadline: float | None = None,
+        if_none_match: str | None = None,
     ) -> Page[R]:
-        """One page of a listing; `limit` with `offset` replaces page and per_page."""
+        """One page of a listing; `limit` with `offset` replaces page and per_page.
+
+        With `if_none_match` (a `Page.etag` from before), an unchanged page raises
+        `NotModified` instead of being sent again."""
         if (limit is None) != (offset is None):
             raise InvalidRequest("give limit and offset together, or neither")
         if limit is not None and offset is not None:
@@ -227,8 +284,17 @@ class KantataClient:
             page, per_page = offset // limit + 1, limit
         else:
             window = encode_page(page, per_page)
-        body = self.request("GET", path, params={**params, **window}, deadline=deadline)
-        return Page.from_envelope(body, cls, path=path, page=page, per_page=per_page)
+        answer = self.exchange(
+            "GET",
+            path,
+            params={**params, **window},
+            headers={"If-None-Match": if_none_match} if if_none_match else None,
+            deadline=deadline,
+        )
+        with _blamed_on(answer):
+            return Page.from_envelope(
+                answer.body, cls, path=path, page=page, per_page=per_page, etag=answer.etag
+            )
 
     def iter_all[R: Record](
         self,
@@ -259,13 +325,14 @@ class KantataClient:
         deadline: float | None = None,
     ) -> R:
         """The single record of a show, create or update response."""
-        body = self.request(method, path, params=params, json=json, deadline=deadline)
-        records = records_from_envelope(body, cls, path=path)
-        if len(records) != 1:
-            raise MalformedResponse(
-                f"expected one {cls.key} record from {path}, got {len(records)}", path=path
-            )
-        return records[0]
+        answer = self.exchange(method, path, params=params, json=json, deadline=deadline)
+        with _blamed_on(answer):
+            records = records_from_envelope(answer.body, cls, path=path)
+            if len(records) != 1:
+                raise MalformedResponse(
+                    f"expected one {cls.key} record from {path}, got {len(records)}", path=path
+                )
+            return records[0]
 
     def create[R: Record](
         self,

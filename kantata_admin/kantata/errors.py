@@ -22,7 +22,12 @@ class ErrorDetail:
 
 
 class KantataError(Exception):
-    """Base of everything this client raises."""
+    """Base of everything this client raises.
+
+    An error read from an HTTP answer carries that answer's `X-Request-Id` as `request_id`
+    (None when the answer had none, and for failures with no answer); `str()` shows it,
+    since it is what Kantata's support asks for.
+    """
 
     # The HTTP status when a response arrived; None for transport failures.
     status: int | None = None
@@ -36,11 +41,17 @@ class KantataError(Exception):
         path: str | None = None,
         method: str | None = None,
         details: tuple[ErrorDetail, ...] = (),
+        request_id: str | None = None,
     ) -> None:
         super().__init__(message)
         self.path = path
         self.method = method
         self.details = details
+        self.request_id = request_id
+
+    def __str__(self) -> str:
+        message = super().__str__()
+        return f"{message} (request id {self.request_id})" if self.request_id else message
 
     @property
     def messages(self) -> tuple[str, ...]:
@@ -68,8 +79,9 @@ class APIError(KantataError):
         method: str | None = None,
         details: tuple[ErrorDetail, ...] = (),
         body: Any = None,
+        request_id: str | None = None,
     ) -> None:
-        super().__init__(message, path=path, method=method, details=details)
+        super().__init__(message, path=path, method=method, details=details, request_id=request_id)
         self.status = status
         self.body = body
 
@@ -145,12 +157,31 @@ class TLSOrProxyError(TransportError):
     meet the same certificate or proxy, so it is never retried."""
 
 
+class NotModified(KantataError):
+    """304: the listing asked for with `if_none_match` has not changed since that ETag.
+
+    Not a failure: the cached copy is still current. `etag` is the answer's (or, when it
+    sent none, the one asked with)."""
+
+    status = 304
+
+    def __init__(self, message: str, *, etag: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.etag = etag
+
+
 class MalformedResponse(KantataError):
     """A success status with a body that is not JSON, or JSON without the envelope."""
 
     def __init__(self, message: str, *, status: int | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.status = status
+
+
+def request_id_of(headers: Mapping[str, str] | None) -> str | None:
+    """The answer's `X-Request-Id` (Kantata sends one on every answer), or None."""
+    value = (headers or {}).get("X-Request-Id")
+    return (value.strip() or None) if isinstance(value, str) else None
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -217,6 +248,7 @@ def error_for_response(
     headers: Mapping[str, str] | None = None,
 ) -> APIError:
     """The one mapping from an error status and its `errors` body to an exception."""
+    headers = headers or {}
     details = _details(body)
     cls = _class_for(status, details)
     summary = "; ".join(
@@ -231,8 +263,9 @@ def error_for_response(
         "method": method,
         "details": details,
         "body": body,
+        "request_id": request_id_of(headers),
     }
     if cls is RateLimited or cls is ServiceUnavailable:
-        retry_after = parse_retry_after((headers or {}).get("Retry-After"))
+        retry_after = parse_retry_after(headers.get("Retry-After"))
         return cls(message, retry_after=retry_after, **kwargs)
     return cls(message, **kwargs)

@@ -41,7 +41,11 @@ WorkspaceGroupOrder = Literal[
     "updated_at:desc",
 ]
 WORKSPACE_GROUP_ORDERS: frozenset[str] = frozenset(get_args(WorkspaceGroupOrder))
-WORKSPACE_GROUP_INCLUDES = frozenset({"workspaces", "rate_card_sets", "external_references"})
+# custom_field_values: the official gem's specification; brings the page's values in the
+# same answer (WorkspaceGroup.custom_field_values).
+WORKSPACE_GROUP_INCLUDES = frozenset(
+    {"workspaces", "rate_card_sets", "external_references", "custom_field_values"}
+)
 
 WORKSPACE_ORDERS = frozenset(
     f"{field}:{direction}"

@@ -18,13 +18,15 @@ logger = logging.getLogger("kantata_admin.kantata")
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """One HTTP request sent upstream. `status` is None when no response arrived."""
+    """One HTTP request sent upstream. `status` and `request_id` (the answer's
+    `X-Request-Id`) are None when no response arrived."""
 
     method: str
     path: str
     status: int | None
     milliseconds: float
     retries: int
+    request_id: str | None = None
 
 
 @dataclass
@@ -78,18 +80,20 @@ class ClientCounters:
 def record_call(call: Call, counters: ClientCounters) -> None:
     """Log the call at INFO and count it everywhere that is listening."""
     logger.info(
-        "%s %s -> %s in %.0fms (retries=%d)",
+        "%s %s -> %s in %.0fms (retries=%d, request id %s)",
         call.method,
         call.path,
         call.status if call.status is not None else "no response",
         call.milliseconds,
         call.retries,
+        call.request_id or "none",
         extra={
             "kantata_method": call.method,
             "kantata_path": call.path,
             "kantata_status": call.status,
             "kantata_ms": round(call.milliseconds, 1),
             "kantata_retries": call.retries,
+            "kantata_request_id": call.request_id,
         },
     )
     counters.add(call)

@@ -49,6 +49,8 @@ class Page[R: Record]:
     page_number: int
     page_count: int
     page_size: int
+    # The answer's ETag, for a later `if_none_match` (where the resource takes one).
+    etag: str | None = None
 
     def __iter__(self) -> Iterator[R]:
         return iter(self.records)
@@ -66,7 +68,14 @@ class Page[R: Record]:
 
     @classmethod
     def from_envelope(
-        cls, body: Any, record_cls: type[R], *, path: str, page: int, per_page: int
+        cls,
+        body: Any,
+        record_cls: type[R],
+        *,
+        path: str,
+        page: int,
+        per_page: int,
+        etag: str | None = None,
     ) -> Page[R]:
         records = records_from_envelope(body, record_cls, path=path)
         count = _int(body.get("count"), len(records))
@@ -79,6 +88,7 @@ class Page[R: Record]:
             page_number=_int(meta.get("page_number"), page),
             page_count=_int(meta.get("page_count"), max(1, math.ceil(count / max(page_size, 1)))),
             page_size=page_size,
+            etag=etag,
         )
 
 

@@ -1,8 +1,10 @@
 """Plain typed records parsed from the API's JSON, with includes resolved.
 
 Each record keeps its `raw` dict so callers can reach fields this module does not model.
-Ids are strings (the API sends them so); timestamps are aware datetimes; empty text comes
-back as "" except where the API distinguishes null (`notes`), which stays None.
+Ids and id references are strings, whether the API sent a string or (as it does for some
+references, such as a custom field value's `subject_id`) an integer: compare them as
+strings. Timestamps are aware datetimes. The API answers a never-set text field with `null`
+and a cleared one with `""`; both read as `""` (an empty reference as None).
 
 Parsing is declared, not written per class: a field's type picks its converter, and a
 field made with `included(...)` is resolved from the envelope's keyed objects.
@@ -18,6 +20,7 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Self
 
 from .errors import MalformedResponse
+from .field_values import TypedValue, typed_value
 
 Raw = Mapping[str, Any]
 
@@ -54,11 +57,17 @@ def _int(value: Any) -> int | None:
     return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
+def _reference(value: Any) -> str | None:
+    # An id sent as 6300575 or "6300575"; null and "" both mean no reference.
+    return None if value is None or value == "" else str(value)
+
+
 # A field's annotation -> how to read it from the JSON value.
 _CONVERTERS: dict[Any, Callable[[Any], Any]] = {
     str: lambda value: "" if value is None else str(value),
-    str | None: lambda value: None if value is None else str(value),
+    str | None: _reference,
     bool: bool,
+    bool | None: lambda value: None if value is None else bool(value),
     int | None: _int,
     datetime | None: parse_datetime,
     date | None: parse_date,
@@ -73,6 +82,7 @@ class Included:
 
     def __init__(self, envelope: Raw) -> None:
         self._envelope = envelope
+        self._by_subject: dict[str, dict[str, list[Raw]]] = {}
 
     def get(self, key: str, record_id: str) -> Raw | None:
         table = self._envelope.get(key)
@@ -89,13 +99,27 @@ class Included:
             cls.from_json(obj, self) for record_id in ids if (obj := self.get(cls.key, record_id))
         )
 
+    def of_subject(self, key: str, subject_id: str) -> list[Raw]:
+        """The included `key` objects whose `subject_id` is `subject_id` (int or string)."""
+        index = self._by_subject.get(key)
+        if index is None:
+            index = self._by_subject[key] = {}
+            table = self._envelope.get(key)
+            for obj in table.values() if isinstance(table, Mapping) else ():
+                if isinstance(obj, Mapping) and obj.get("subject_id") is not None:
+                    index.setdefault(str(obj["subject_id"]), []).append(obj)
+        return index.get(subject_id, [])
+
 
 _NO_INCLUDES = Included({})
 
 
 def included(ids_field: str, cls: type[Record]) -> Any:
     """A field holding the records named by `ids_field`; None when not requested."""
-    return field(default=None, metadata={"ids_field": ids_field, "cls": cls})
+    return field(
+        default=None,
+        metadata={"read": lambda data, inc: inc.resolve(cls, _strings(data.get(ids_field)))},
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,11 +146,8 @@ def _readers(cls: type[Record]) -> tuple[tuple[str, Callable[[Raw, Included], An
     for f in fields(cls):
         if f.name in ("id", "raw"):
             continue
-        if "cls" in f.metadata:
-            ids_field, target = f.metadata["ids_field"], f.metadata["cls"]
-            readers.append(
-                (f.name, lambda d, inc, k=ids_field, t=target: inc.resolve(t, _strings(d.get(k))))
-            )
+        if "read" in f.metadata:
+            readers.append((f.name, f.metadata["read"]))
         elif "parse" in f.metadata:
             readers.append((f.name, lambda d, inc, k=f.name, p=f.metadata["parse"]: p(d.get(k))))
         else:
@@ -194,38 +215,13 @@ class ExternalReference(Record):
     subject_id: str | None
     subject_type: str | None
     status: str
-    external_link: str | None
-    external_message: str | None
-    external_status: str | None
+    external_link: str
+    external_message: str
+    external_status: str
     locked: bool
     last_synced_at: datetime | None
     created_at: datetime | None
     updated_at: datetime | None
-
-
-@dataclass(frozen=True, kw_only=True)
-class WorkspaceGroup(Record):
-    key: ClassVar[str] = "workspace_groups"
-
-    name: str
-    notes: str | None
-    company: bool
-    contact_name: str
-    email: str
-    phone_number: str
-    address: str
-    website: str
-    created_at: datetime | None
-    updated_at: datetime | None
-    # None unless the matching include was requested; then the ids and resolved records.
-    workspace_ids: tuple[str, ...] | None = None
-    rate_card_set_ids: tuple[str, ...] | None = None
-    external_reference_ids: tuple[str, ...] | None = None
-    workspaces: tuple[Workspace, ...] | None = included("workspace_ids", Workspace)
-    rate_card_sets: tuple[RateCardSet, ...] | None = included("rate_card_set_ids", RateCardSet)
-    external_references: tuple[ExternalReference, ...] | None = included(
-        "external_reference_ids", ExternalReference
-    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -256,9 +252,65 @@ class CustomFieldValue(Record):
     subject_id: str
     custom_field_id: str
     custom_field_name: str
-    # As sent: "foo", "2014-02-25", 13, [998, "USD"] (currency), [1, 2, 4] (choice ids).
+    # The field's value type (string, date, number, currency, single, multi); "" when the
+    # answer leaves it out, and then `typed_value` goes by the value's JSON shape.
+    type: str
+    # As sent: "foo", "2014-02-25", 13, [99800, "USD"] (cents), [1, 2, 4] (choice ids).
     value: Any
-    display_value: str | None
+    # As Kantata shows it, e.g. "998.00 USD" or "Gold, Silver".
+    display_value: str
+    account_id: str | None = None
+    can_edit: bool | None = None
+    setter_id: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def typed_value(self) -> TypedValue | None:
+        """`value` as a str, date, Decimal, Money or tuple of choice ids; None when unset.
+        Raises MalformedResponse when the value does not fit its type."""
+        return typed_value(self.type, self.value)
+
+
+def _group_values(data: Raw, included: Included) -> tuple[CustomFieldValue, ...]:
+    ids = _strings(data.get("custom_field_value_ids"))
+    if ids is not None:
+        return included.resolve(CustomFieldValue, ids) or ()
+    # An answer with the included values but no ids on the group: match them by subject.
+    return tuple(
+        CustomFieldValue.from_json(obj, included)
+        for obj in included.of_subject(CustomFieldValue.key, str(data["id"]))
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkspaceGroup(Record):
+    key: ClassVar[str] = "workspace_groups"
+
+    name: str
+    notes: str
+    company: bool
+    contact_name: str
+    email: str
+    phone_number: str
+    address: str
+    website: str
+    created_at: datetime | None
+    updated_at: datetime | None
+    # None unless the matching include was requested; then the ids and resolved records.
+    workspace_ids: tuple[str, ...] | None = None
+    rate_card_set_ids: tuple[str, ...] | None = None
+    external_reference_ids: tuple[str, ...] | None = None
+    custom_field_value_ids: tuple[str, ...] | None = None
+    workspaces: tuple[Workspace, ...] | None = included("workspace_ids", Workspace)
+    rate_card_sets: tuple[RateCardSet, ...] | None = included("rate_card_set_ids", RateCardSet)
+    external_references: tuple[ExternalReference, ...] | None = included(
+        "external_reference_ids", ExternalReference
+    )
+    # Filled when fetched with include=["custom_field_values"]; empty otherwise.
+    custom_field_values: tuple[CustomFieldValue, ...] = field(
+        default=(), metadata={"read": _group_values}
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from .client import KantataClient
 
 GROUP_SUBJECT = "WorkspaceGroup"
+# The sandbox does not accept the recorded snake_case spelling yet (developer A's side).
+GROUP_VALUE_SUBJECT = GROUP_SUBJECT
 Payload = WorkspaceGroupInput | Mapping[str, Any]
 
 
@@ -106,6 +108,12 @@ def _subject_params(subject_type: str, subject_ids: Iterable[IdLike] | None) -> 
     if subject_ids is not None:
         params["with_subject_id"] = encode_id_list(subject_ids, name="subject_ids")
     return params
+
+
+def _value_subject_params(
+    subject_type: str, subject_ids: Iterable[IdLike] | None
+) -> dict[str, str]:
+    return _subject_params(subject_type, subject_ids)
 
 
 def _custom_field_params(subject_type: str) -> dict[str, str]:
@@ -299,10 +307,29 @@ class CustomFields(_Resource):
     path = "/custom_fields.json"
 
     def list(
-        self, *, subject_type: str = GROUP_SUBJECT, page: int = 1, per_page: int = 200
+        self,
+        *,
+        subject_type: str = GROUP_SUBJECT,
+        page: int = 1,
+        per_page: int = 200,
+        if_none_match: str | None = None,
     ) -> Page[CustomField]:
+        """One page of the fields, with their choices.
+
+        To revalidate a cached copy, pass the `etag` of the page you kept as
+        `if_none_match`: an unchanged page raises `NotModified` (its `etag` is the one to
+        keep), a changed one comes back with its new `etag`. A page whose `etag` is None
+        (the server sent no ETag) cannot be revalidated: fetch it again.
+        """
         params = _custom_field_params(subject_type)
-        return self._client.list_page(self.path, CustomField, params, page=page, per_page=per_page)
+        return self._client.list_page(
+            self.path,
+            CustomField,
+            params,
+            page=page,
+            per_page=per_page,
+            if_none_match=if_none_match,
+        )
 
     def iter_all(self, *, subject_type: str = GROUP_SUBJECT) -> Iterator[CustomField]:
         return self._client.iter_all(self.path, CustomField, _custom_field_params(subject_type))
@@ -326,21 +353,24 @@ class CustomFieldValues(_Resource):
     def list(
         self,
         *,
-        subject_type: str = GROUP_SUBJECT,
+        subject_type: str = GROUP_VALUE_SUBJECT,
         subject_ids: Iterable[IdLike] | None = None,
         page: int = 1,
         per_page: int = 200,
     ) -> Page[CustomFieldValue]:
-        params = _subject_params(subject_type, subject_ids)
+        params = _value_subject_params(subject_type, subject_ids)
         return self._client.list_page(
             self.path, CustomFieldValue, params, page=page, per_page=per_page
         )
 
     def iter_all(
-        self, *, subject_type: str = GROUP_SUBJECT, subject_ids: Iterable[IdLike] | None = None
+        self,
+        *,
+        subject_type: str = GROUP_VALUE_SUBJECT,
+        subject_ids: Iterable[IdLike] | None = None,
     ) -> Iterator[CustomFieldValue]:
         return self._client.iter_all(
-            self.path, CustomFieldValue, _subject_params(subject_type, subject_ids)
+            self.path, CustomFieldValue, _value_subject_params(subject_type, subject_ids)
         )
 
 

@@ -271,7 +271,7 @@ def test_a_real_response_parses_into_a_page():
     (group,) = page.records
     assert (page.count, page.page_count, page.page_number, page.page_size) == (390, 20, 1, 20)
     assert group.id == "2186095" and group.name == "3AYEZ INC." and group.company
-    assert group.notes is None and group.phone_number == ""
+    assert group.notes == "" and group.phone_number == ""  # null and "" both empty
     assert group.created_at.utcoffset().total_seconds() == -7 * 3600
     assert group.raw is REAL_LIST["workspace_groups"]["2186095"]
 

@@ -41,7 +41,7 @@ def test_list_returns_a_page_with_its_pager(client):
     assert isinstance(group, WorkspaceGroup)
     assert isinstance(group.id, str)
     assert isinstance(group.created_at, datetime) and group.created_at.tzinfo is not None
-    assert group.notes is None or isinstance(group.notes, str)
+    assert isinstance(group.notes, str)
     assert group.workspaces is None  # not asked for
 
 
@@ -89,7 +89,7 @@ def test_create_update_and_delete(client):
     )
     try:
         assert group.name == name and group.company and group.contact_name == "Ada"
-        assert group.notes is None
+        assert group.notes == ""
         with track_calls() as calls:
             updated = client.workspace_groups.update(
                 group.id, {"notes": "Net 30.", "company": False}
