@@ -1,7 +1,285 @@
-from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
+"""The browse pages: the group list (full page or its results fragment), a group's detail
+page and the CSV export.
+
+Every member may browse. Pages get their client from `client_for`; a missing or revoked
+connection (`ConnectionRequired`, `AuthenticationError`) propagates to the connections
+middleware, which shows the connect or reconnect prompt. Other upstream failures are shown
+in the page, above the member's kept filters, with a retry.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
+
+from kantata_admin.connections.errors import NotConnected
+from kantata_admin.connections.services import client_for, connection_for
+from kantata_admin.groups import selectors
+from kantata_admin.groups.export import csv_chunks, export_filename
+from kantata_admin.groups.filtering import OPTION_NAMES, GroupFilterForm
+from kantata_admin.groups.tables import GroupTable, export_columns, safe_href, workspaces_in_order
+from kantata_admin.kantata import (
+    AuthenticationError,
+    BadRequest,
+    KantataClient,
+    KantataError,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ServiceUnavailable,
+    Timeout,
+    TransportError,
+    WorkspaceGroup,
+)
+
+logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class UpstreamProblem:
+    """What the page says when Kantata OX did not give an answer it can show."""
+
+    title: str
+    message: str
+    status: int
+    request_id: str | None = None
+    can_retry: bool = True
+
+
+def upstream_problem(error: KantataError) -> UpstreamProblem:
+    """The one wording of each upstream failure, for every browse page."""
+    request_id = getattr(error, "request_id", None)
+    if isinstance(error, RateLimited):
+        wait = f" about {error.retry_after:.0f} seconds" if error.retry_after else " a moment"
+        return UpstreamProblem(
+            "Kantata OX is busy",
+            f"It is receiving too many requests from your account. Wait{wait}, then retry.",
+            429,
+            request_id,
+        )
+    if isinstance(error, ServiceUnavailable):
+        return UpstreamProblem(
+            "Kantata OX is unavailable",
+            "It answered that it cannot serve requests right now. Retry in a little while.",
+            503,
+            request_id,
+        )
+    if isinstance(error, Timeout):
+        return UpstreamProblem(
+            "Kantata OX did not answer in time",
+            "The request took too long. Retry; if it keeps happening, narrow the filters.",
+            504,
+            request_id,
+        )
+    if isinstance(error, TransportError):
+        return UpstreamProblem(
+            "Kantata OX could not be reached",
+            "The connection failed before an answer came. Retry in a moment.",
+            503,
+            request_id,
+        )
+    if isinstance(error, BadRequest):
+        said = " ".join(error.messages) or "no reason given"
+        return UpstreamProblem(
+            "Kantata OX refused this query",
+            f"It said: {said} Change the filters and try again.",
+            400,
+            request_id,
+            can_retry=False,
+        )
+    if isinstance(error, PermissionDenied):
+        return UpstreamProblem(
+            "Kantata OX does not allow this",
+            "Your Kantata OX user may not see these workspace groups.",
+            403,
+            request_id,
+            can_retry=False,
+        )
+    logger.warning("group browse: unexpected upstream failure: %s", error)
+    return UpstreamProblem(
+        "Kantata OX gave an answer this page cannot read",
+        "Retry; if it keeps happening, tell your administrator the reference below.",
+        502,
+        request_id,
+    )
+
+
+def _account_key(request: HttpRequest) -> str:
+    """Whose custom fields these are: the member's Kantata account (shared by everyone
+    connected to it), else their own Kantata user."""
+    connection = connection_for(request.user)
+    if connection is None:  # client_for has already refused a member without one
+        raise NotConnected()
+    return connection.account_id or f"user-{connection.kantata_user_id}"
+
+
+def _canonical(query: QueryDict) -> QueryDict:
+    """The query without empty values: what the address bar, bookmarks and links carry."""
+    kept = QueryDict(mutable=True)
+    for name, values in query.lists():
+        if present := [value for value in values if value.strip()]:
+            kept.setlist(name, present)
+    return kept
+
+
+def _options_only(query: QueryDict) -> QueryDict:
+    """The list options (sort, size, includes, columns) without any filter or page."""
+    kept = QueryDict(mutable=True)
+    for name in OPTION_NAMES:
+        if name != "page" and name in query:
+            kept.setlist(name, query.getlist(name))
+    return kept
+
+
+def _list_url(params: QueryDict) -> str:
+    query = params.urlencode()
+    return f"{reverse('groups:list')}?{query}" if query else reverse("groups:list")
+
+
+def _list_context(request: HttpRequest, params: QueryDict) -> dict[str, Any]:
+    return {
+        "params": params,
+        "clear_query": _options_only(params),
+    }
+
+
+def _fields_and_form(
+    client: KantataClient, request: HttpRequest, params: QueryDict
+) -> tuple[GroupFilterForm, UpstreamProblem | None]:
+    try:
+        fields = selectors.group_custom_fields(client, _account_key(request))
+    except AuthenticationError:
+        raise
+    except KantataError as error:
+        # Without the definitions the custom filters cannot be checked: show the problem,
+        # keep the member's other filters in the form, and ask Kantata nothing more.
+        return GroupFilterForm(params), upstream_problem(error)
+    return GroupFilterForm(params, custom_fields=fields), None
+
+
+@never_cache
+@vary_on_headers("HX-Request")
+@require_safe
 def group_list(request: HttpRequest) -> HttpResponse:
-    """The workspace-group list (filters, table and export follow in the next commits)."""
-    return TemplateResponse(request, "groups/list.html", {})
+    """The list: the whole page, or its results for htmx (the whole page again when htmx
+    restores history, which needs the filters too)."""
+    params = _canonical(request.GET)
+    fragment = bool(request.htmx) and not request.htmx.history_restore_request
+    if not fragment and params != request.GET:
+        # A plain form submit sends every empty field: show the short address instead.
+        return HttpResponseRedirect(_list_url(params))
+
+    client = client_for(request.user)
+    form, problem = _fields_and_form(client, request, params)
+    context = _list_context(request, params) | {
+        "form": form,
+        "problem": problem,
+        "fragment": fragment,
+    }
+    if problem is None and form.is_valid():
+        query = form.query()
+        context["query"] = query
+        try:
+            context["table"] = GroupTable(selectors.group_page(client, query), query)
+        except AuthenticationError:
+            raise
+        except KantataError as error:
+            context["problem"] = problem = upstream_problem(error)
+
+    if fragment:
+        # htmx swaps only 2xx answers: the problem goes in the fragment, with status 200.
+        response = render(request, "groups/list.html#results", context)
+        return push_url(response, _list_url(params))
+    status = problem.status if problem else (200 if form.is_valid() else 400)
+    return render(request, "groups/list.html", context, status=status)
+
+
+@never_cache
+@require_safe
+def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
+    """Everything about one group, in one upstream call."""
+    client = client_for(request.user)
+    try:
+        group = selectors.group_detail(client, str(group_id))
+    except NotFound:
+        return render(
+            request, "groups/detail.html", {"missing": True, "group_id": group_id}, status=404
+        )
+    except AuthenticationError:
+        raise
+    except KantataError as error:
+        problem = upstream_problem(error)
+        context = {"problem": problem, "group_id": group_id}
+        return render(request, "groups/detail.html", context, status=problem.status)
+    return render(request, "groups/detail.html", _detail_context(group))
+
+
+def _detail_context(group: WorkspaceGroup) -> dict[str, Any]:
+    return {
+        "group": group,
+        "group_id": group.id,
+        "website_href": safe_href(group.website),
+        "workspaces": workspaces_in_order(group),
+        "custom_values": sorted(
+            group.custom_field_values, key=lambda value: value.custom_field_name.casefold()
+        ),
+        "references": [
+            {"record": reference, "href": safe_href(reference.external_link)}
+            for reference in group.external_references or ()
+        ],
+    }
+
+
+@never_cache
+@require_safe
+def group_export(request: HttpRequest) -> HttpResponse:
+    """Every group matching the list's filters as CSV, streamed page by page."""
+    params = _canonical(request.GET)
+    client = client_for(request.user)
+    form, problem = _fields_and_form(client, request, params)
+    context = _list_context(request, params) | {"form": form, "problem": problem}
+    if problem is None and not form.is_valid():
+        # The list page shows each refused value on its field.
+        return HttpResponseRedirect(_list_url(params))
+    if problem is None:
+        query = form.query()
+        groups = client.workspace_groups.iter_all(
+            query.filters, include=(*query.includes, "custom_field_values")
+        )
+        try:
+            # The first page is read before answering, so a failure there is a page with
+            # a retry rather than a broken download.
+            first = list(itertools.islice(groups, 1))
+        except AuthenticationError:
+            raise
+        except KantataError as error:
+            problem = upstream_problem(error)
+        else:
+            columns = export_columns(query, form.custom_fields)
+            response = StreamingHttpResponse(
+                csv_chunks(itertools.chain(first, groups), columns),
+                content_type="text/csv; charset=utf-8",
+            )
+            filename = export_filename(query.filters.to_params(), timezone.localdate())
+            response["Content-Disposition"] = content_disposition_header(True, filename)
+            return response
+    context["problem"] = problem
+    return render(request, "groups/list.html", context, status=problem.status)

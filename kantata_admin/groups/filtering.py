@@ -1,0 +1,470 @@
+"""The filter panel of the group list, and its one mapping to the API's query.
+
+`GroupFilterForm` holds every filter Kantata OX offers for workspace groups (custom-field
+filters built from the account's WorkspaceGroup custom fields) plus the list's own options
+(sort, page, page size, includes, extra columns). `GroupFilterForm.query()` turns a valid
+form into a `ListQuery`: what the table, the export and the API call all read from, so a
+value the form refuses never reaches Kantata.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from kantata_admin.groups.selectors import CustomFieldSpec
+from kantata_admin.kantata import (
+    ChoiceValue,
+    CurrencyValue,
+    DateRange,
+    InvalidRequest,
+    NumberValue,
+    TextValue,
+    WorkspaceGroupFilters,
+)
+
+PAGE_SIZES = (20, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 20
+DEFAULT_ORDER = "name:asc"
+ORDER_CHOICES = (
+    ("name:asc", "Name, A to Z"),
+    ("name:desc", "Name, Z to A"),
+    ("created_at:desc", "Newest first"),
+    ("created_at:asc", "Oldest first"),
+    ("updated_at:desc", "Recently updated"),
+    ("updated_at:asc", "Least recently updated"),
+)
+INCLUDE_CHOICES = (
+    ("workspaces", "Workspaces"),
+    ("rate_card_sets", "Rate card sets"),
+    ("external_references", "External references"),
+)
+# What the API documents for external_reference_status ("successful or fail"); records say
+# "failed", and the API reads "fail" as that.
+REFERENCE_STATUS_CHOICES = (
+    ("", "Any"),
+    ("successful", "Successful"),
+    ("fail", "Failed"),
+    ("pending", "Pending"),
+)
+MAX_REFS = 200
+BLANK_CHOICE = "blank"
+# The custom-value syntax has no escaping: these characters cannot be searched for.
+_SYNTAX_CHARS = re.compile(r"[:;()]")
+_ISO_CURRENCY = re.compile(r"[A-Za-z]{3}")
+_ID = re.compile(r"[1-9][0-9]{0,18}")
+
+# The form fields that are list options rather than filters (they never narrow the list).
+OPTION_NAMES = ("order", "per_page", "page", "include", "columns")
+
+
+class IdListField(forms.CharField):
+    """Ids separated by commas or spaces, e.g. "12, 15 18"."""
+
+    def __init__(self, *, limit: int | None = None, **kwargs: Any) -> None:
+        self.limit = limit
+        kwargs.setdefault("help_text", "Separate ids with commas.")
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[str] | None:
+        text = super().to_python(value)
+        if not text:
+            return None
+        ids = [part for part in re.split(r"[\s,]+", text) if part]
+        bad = [part for part in ids if not _ID.fullmatch(part)]
+        if bad:
+            raise ValidationError(
+                "Ids are whole numbers from 1 up; %(bad)s is not one.",
+                params={"bad": ", ".join(repr(part) for part in bad[:3])},
+            )
+        if self.limit is not None and len(ids) > self.limit:
+            raise ValidationError("Give at most %(limit)s ids.", params={"limit": self.limit})
+        return list(dict.fromkeys(ids))
+
+
+class ExternalIdListField(forms.CharField):
+    """External ids (any text without commas), separated by commas."""
+
+    def to_python(self, value: Any) -> list[str] | None:
+        text = super().to_python(value)
+        if not text:
+            return None
+        refs = [part.strip() for part in text.split(",") if part.strip()]
+        if any(_SYNTAX_CHARS.search(ref) for ref in refs):
+            raise ValidationError("External ids may not contain : ; ( or ).")
+        if len(refs) > MAX_REFS:
+            raise ValidationError(
+                "Give at most %(limit)s external ids.", params={"limit": MAX_REFS}
+            )
+        return refs or None
+
+
+class PlainTextField(forms.CharField):
+    """Text sent inside the custom-value syntax, which cannot carry : ; ( )."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and _SYNTAX_CHARS.search(value):
+            raise ValidationError("This filter cannot search for : ; ( or ).")
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _when(label: str) -> forms.DateTimeField:
+    return forms.DateTimeField(label=label, required=False, widget=DateTimeLocalInput())
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """One list request: the filters plus how to show them."""
+
+    filters: WorkspaceGroupFilters
+    order: str
+    page: int
+    per_page: int
+    includes: tuple[str, ...]
+    # Custom fields shown as columns (their values come in the same call).
+    columns: tuple[CustomFieldSpec, ...]
+
+    @property
+    def api_includes(self) -> tuple[str, ...]:
+        return self.includes + (("custom_field_values",) if self.columns else ())
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.filters.to_params())
+
+
+@dataclass(frozen=True)
+class FilterSection:
+    """A fold of the filter panel; open when one of its fields holds a value or an error."""
+
+    title: str
+    fields: list[forms.BoundField]
+    is_open: bool
+
+
+# The filter panel's folds, by field name; custom-field filters get a fold of their own.
+SECTIONS = (
+    ("Dates", ("created_after", "created_before", "updated_after", "updated_before")),
+    (
+        "External references",
+        (
+            "has_external_references",
+            "external_reference_service_name",
+            "external_reference_service_model",
+            "external_reference_service_model_ref",
+            "external_reference_service_model_refs",
+            "external_reference_status",
+            "external_reference_external_status",
+            "external_reference_external_message",
+            "without_external_reference_service_name",
+        ),
+    ),
+    ("Group ids", ("only",)),
+)
+
+
+@dataclass(frozen=True)
+class CustomFilter:
+    """The form fields of one custom field's filter, for the template to lay out."""
+
+    spec: CustomFieldSpec
+    names: tuple[str, ...]
+
+
+def custom_field_name(spec: CustomFieldSpec, part: str = "") -> str:
+    """The query parameter of a custom field's filter, e.g. `cf_3` or `cf_3_from`."""
+    return f"cf_{spec.id}{'_' + part if part else ''}"
+
+
+class GroupFilterForm(forms.Form):
+    """A plain GET form: every filter of `GET /workspace_groups.json` and the list options."""
+
+    matching = forms.CharField(
+        label="Name contains",
+        required=False,
+        max_length=255,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    companies_only = forms.BooleanField(label="Companies only", required=False)
+    created_after = _when("Created after")
+    created_before = _when("Created before")
+    updated_after = _when("Updated after")
+    updated_before = _when("Updated before")
+    only = IdListField(label="Group ids", required=False, limit=MAX_REFS)
+    has_external_references = forms.TypedChoiceField(
+        label="Has external references",
+        required=False,
+        choices=(("", "Either"), ("true", "Yes"), ("false", "No")),
+        coerce=lambda value: value == "true",
+        empty_value=None,
+    )
+    external_reference_service_name = forms.CharField(
+        label="Integration (service name)", required=False, max_length=100
+    )
+    external_reference_service_model = forms.CharField(
+        label="External object type (service model)", required=False, max_length=100
+    )
+    external_reference_service_model_ref = forms.IntegerField(
+        label="External id", required=False, min_value=1, max_value=2**31 - 1
+    )
+    external_reference_service_model_refs = ExternalIdListField(
+        label="External ids",
+        required=False,
+        help_text=f"Up to {MAX_REFS}, separated by commas.",
+    )
+    external_reference_status = forms.ChoiceField(
+        label="Integration status", required=False, choices=REFERENCE_STATUS_CHOICES
+    )
+    external_reference_external_status = forms.CharField(
+        label="Status in the external system", required=False, max_length=100
+    )
+    external_reference_external_message = forms.CharField(
+        label="External message", required=False, max_length=500
+    )
+    without_external_reference_service_name = forms.CharField(
+        label="Without a reference from (service name)", required=False, max_length=100
+    )
+    has_value_for_custom_field_ids = forms.MultipleChoiceField(
+        label="Has a value for", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    order = forms.ChoiceField(label="Sort by", required=False, choices=ORDER_CHOICES)
+    per_page = forms.TypedChoiceField(
+        label="Rows per page",
+        required=False,
+        choices=[(size, str(size)) for size in PAGE_SIZES],
+        coerce=int,
+        empty_value=DEFAULT_PAGE_SIZE,
+    )
+    page = forms.IntegerField(
+        required=False, min_value=1, max_value=10**6, widget=forms.HiddenInput
+    )
+    include = forms.MultipleChoiceField(
+        label="Show", required=False, choices=INCLUDE_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    columns = forms.MultipleChoiceField(
+        label="Custom field columns", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, data: Any = None, *, custom_fields: Sequence[CustomFieldSpec] = ()) -> None:
+        super().__init__(data, label_suffix="")
+        self.custom_fields = tuple(custom_fields)
+        field_choices = [(spec.id, spec.name) for spec in self.custom_fields]
+        self.fields["has_value_for_custom_field_ids"].choices = field_choices
+        self.fields["columns"].choices = field_choices
+        self.custom_filters = tuple(self._add_custom_filter(spec) for spec in self.custom_fields)
+
+    # --- building ----------------------------------------------------------------------
+
+    def _add_custom_filter(self, spec: CustomFieldSpec) -> CustomFilter:
+        added: dict[str, forms.Field] = {}
+        label = spec.name
+        match spec.value_type:
+            case "single" | "multi":
+                choices = [*spec.choices, (BLANK_CHOICE, "(no value)")]
+                added[custom_field_name(spec)] = forms.MultipleChoiceField(
+                    label=label,
+                    required=False,
+                    choices=choices,
+                    widget=forms.SelectMultiple(attrs={"size": min(len(choices), 5)}),
+                )
+            case "number":
+                added[custom_field_name(spec)] = forms.DecimalField(
+                    label=label, required=False, max_digits=20, decimal_places=6
+                )
+            case "currency":
+                added[custom_field_name(spec)] = forms.DecimalField(
+                    label=f"{label}: amount", required=False, max_digits=20, decimal_places=2
+                )
+                added[custom_field_name(spec, "currency")] = forms.CharField(
+                    label=f"{label}: currency",
+                    required=False,
+                    max_length=3,
+                    help_text="Optional ISO code, e.g. USD.",
+                    widget=forms.TextInput(attrs={"size": 3, "autocomplete": "off"}),
+                )
+            case "date":
+                added[custom_field_name(spec, "from")] = forms.DateField(
+                    label=f"{label}: from", required=False, widget=DateInput()
+                )
+                added[custom_field_name(spec, "to")] = forms.DateField(
+                    label=f"{label}: to", required=False, widget=DateInput()
+                )
+            case _:
+                added[custom_field_name(spec)] = PlainTextField(
+                    label=label, required=False, max_length=255
+                )
+        self.fields.update(added)
+        return CustomFilter(spec=spec, names=tuple(added))
+
+    # --- validation --------------------------------------------------------------------
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self._check_range("created_after", "created_before")
+        self._check_range("updated_after", "updated_before")
+        for spec in self.custom_fields:
+            if spec.value_type == "date":
+                self._check_range(custom_field_name(spec, "from"), custom_field_name(spec, "to"))
+            elif spec.value_type == "currency":
+                self._check_currency(spec)
+        if not self.errors:
+            try:
+                self._filters()
+            except InvalidRequest as error:
+                # A last guard: the client's encoders refuse what the fields let through.
+                raise ValidationError(f"This filter cannot be sent: {error}") from error
+        return cleaned
+
+    def _check_range(self, start_name: str, end_name: str) -> None:
+        start, end = self.cleaned_data.get(start_name), self.cleaned_data.get(end_name)
+        if start is not None and end is not None and start > end:
+            self.add_error(end_name, "This is before the start of the range.")
+
+    def _check_currency(self, spec: CustomFieldSpec) -> None:
+        code_name = custom_field_name(spec, "currency")
+        code = self.cleaned_data.get(code_name) or ""
+        if code and not _ISO_CURRENCY.fullmatch(code):
+            self.add_error(code_name, "Give a three-letter ISO code, such as USD.")
+        elif code and self.cleaned_data.get(custom_field_name(spec)) is None:
+            self.add_error(custom_field_name(spec), "Give an amount for this currency.")
+
+    # --- the query ---------------------------------------------------------------------
+
+    def _custom_values(self) -> Iterator[tuple[str, Any]]:
+        data = self.cleaned_data
+        for spec in self.custom_fields:
+            name = custom_field_name(spec)
+            match spec.value_type:
+                case "single" | "multi":
+                    picked = data.get(name) or []
+                    ids = tuple(value for value in picked if value != BLANK_CHOICE)
+                    if picked:
+                        yield (
+                            "by_custom_choice_value",
+                            ChoiceValue(spec.id, ids, blank=BLANK_CHOICE in picked),
+                        )
+                case "number":
+                    if (number := data.get(name)) is not None:
+                        yield "by_custom_number_value", NumberValue(spec.id, number)
+                case "currency":
+                    if (amount := data.get(name)) is not None:
+                        code = (data.get(custom_field_name(spec, "currency")) or "").upper()
+                        yield (
+                            "by_custom_currency_value",
+                            CurrencyValue(spec.id, amount, code or None),
+                        )
+                case "date":
+                    start = data.get(custom_field_name(spec, "from"))
+                    end = data.get(custom_field_name(spec, "to"))
+                    if start is not None or end is not None:
+                        yield "by_custom_date_value", DateRange(spec.id, start, end)
+                case _:
+                    if text := (data.get(name) or "").strip():
+                        yield "by_custom_text_value", TextValue(spec.id, text)
+
+    def _filters(self) -> WorkspaceGroupFilters:
+        data = self.cleaned_data
+        values: dict[str, Any] = {}
+        for name in WORKSPACE_GROUP_FILTER_NAMES:
+            value = data.get(name)
+            if isinstance(value, str):
+                value = value.strip()
+            # Unticked "companies only" means every group, not "only non-companies".
+            if value in (None, "", []) or (name == "companies_only" and not value):
+                continue
+            values[name] = value
+        custom: dict[str, list[Any]] = {}
+        for kind, value in self._custom_values():
+            custom.setdefault(kind, []).append(value)
+        values.update({kind: tuple(items) for kind, items in custom.items()})
+        return WorkspaceGroupFilters.from_mapping(values)
+
+    def query(self) -> ListQuery:
+        """The list request this valid form describes."""
+        data = self.cleaned_data
+        wanted = set(data.get("columns") or ())
+        return ListQuery(
+            filters=self._filters(),
+            order=data.get("order") or DEFAULT_ORDER,
+            page=data.get("page") or 1,
+            per_page=data.get("per_page") or DEFAULT_PAGE_SIZE,
+            includes=tuple(
+                name for name, _ in INCLUDE_CHOICES if name in (data.get("include") or ())
+            ),
+            columns=tuple(spec for spec in self.custom_fields if spec.id in wanted),
+        )
+
+    # --- what the template shows -------------------------------------------------------
+
+    def filter_names(self) -> list[str]:
+        """Every field that narrows the list (not sort, paging, includes or columns)."""
+        return [name for name in self.fields if name not in OPTION_NAMES]
+
+    def _section(self, title: str, names: Sequence[str]) -> FilterSection:
+        bound = [self[name] for name in names]
+        used = self.is_bound and any(
+            self.data.getlist(name) not in ([], [""]) or self.errors.get(name) for name in names
+        )
+        return FilterSection(title, bound, bool(used))
+
+    def sections(self) -> list[FilterSection]:
+        """The folds of the filter panel, in order."""
+        sections = [self._section(title, names) for title, names in SECTIONS]
+        if self.custom_fields:
+            names = ["has_value_for_custom_field_ids"]
+            names += [name for custom in self.custom_filters for name in custom.names]
+            sections.append(self._section("Custom fields", names))
+        columns = ["include", "columns"] if self.custom_fields else ["include"]
+        sections.append(self._section("Columns", columns))
+        return sections
+
+    def error_fields(self) -> list[forms.BoundField]:
+        """The fields whose error slots the results fragment refreshes (all but `page`)."""
+        return [field for field in self if field.name != "page"]
+
+    def active_filter_count(self) -> int:
+        if not self.is_bound:
+            return 0
+        return sum(1 for name in self.filter_names() if self.data.getlist(name) not in ([], [""]))
+
+
+# The plain (not custom-value) filters, by their API names, which are also the form's names.
+WORKSPACE_GROUP_FILTER_NAMES = (
+    "matching",
+    "companies_only",
+    "created_after",
+    "created_before",
+    "updated_after",
+    "updated_before",
+    "only",
+    "has_external_references",
+    "external_reference_service_name",
+    "external_reference_service_model",
+    "external_reference_service_model_ref",
+    "external_reference_service_model_refs",
+    "external_reference_status",
+    "external_reference_external_status",
+    "external_reference_external_message",
+    "without_external_reference_service_name",
+    "has_value_for_custom_field_ids",
+)
