@@ -86,8 +86,10 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "kantata_admin.accounts",
     "kantata_admin.audit",
+    "kantata_admin.connections",
     "kantata_admin.core",
     "kantata_admin.groups",
+    "kantata_admin.kantata_provider",
     "kantata_admin.sandbox",
 ]
 
@@ -106,6 +108,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "kantata_admin.accounts.middleware.RequireMFAMiddleware",
     "kantata_admin.core.middleware.NeverCacheAuthenticatedMiddleware",
+    # Turns "no usable Kantata OX connection" raised by any view into the connect prompt.
+    "kantata_admin.connections.middleware.ConnectionPromptMiddleware",
 ]
 
 ROOT_URLCONF = "kantata_admin.urls"
@@ -218,7 +222,10 @@ MFA_TOTP_TOLERANCE = env_int("MFA_TOTP_TOLERANCE", 1)
 MFA_REQUIRED = env_bool("MFA_REQUIRED", False)
 
 SOCIALACCOUNT_ONLY = False
+# Kantata OX tokens go only to connections.KantataConnection, encrypted; never to allauth's
+# plain-text SocialToken.
 SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_ADAPTER = "kantata_admin.connections.adapter.SocialAccountAdapter"
 
 # Sign-up is closed unless invited, or opened to these e-mail domains.
 ALLOWED_SIGNUP_DOMAINS = [d.lower().lstrip("@") for d in env_list("ALLOWED_SIGNUP_DOMAINS")]
@@ -288,6 +295,17 @@ KANTATA_SANDBOX_RATE_LIMIT = env_int("KANTATA_SANDBOX_RATE_LIMIT", 0)
 KANTATA_SANDBOX_TOKEN_TTL = env_int("KANTATA_SANDBOX_TOKEN_TTL", 0)
 # Milliseconds added to every sandbox API answer, to feel a remote service's latency.
 KANTATA_SANDBOX_LATENCY_MS = env_int("KANTATA_SANDBOX_LATENCY_MS", 0)
+# PKCE (S256) in the connect flow; false only for a server that refuses it.
+KANTATA_OAUTH_PKCE = env_bool("KANTATA_OAUTH_PKCE", True)
+# Kantata OX account ids allowed to connect; when given, "Sign in with Kantata OX" is
+# offered to their users (new members start as viewers) and other accounts are refused.
+KANTATA_ALLOWED_ACCOUNT_IDS = env_list("KANTATA_ALLOWED_ACCOUNT_IDS")
+SOCIALACCOUNT_PROVIDERS = {
+    "kantata": {
+        "APP": {"client_id": KANTATA_CLIENT_ID, "secret": KANTATA_CLIENT_SECRET},
+        "OAUTH_PKCE_ENABLED": KANTATA_OAUTH_PKCE,
+    }
+}
 
 # --- Content Security Policy: 'self' and nonces, nothing inline without one ------------
 

@@ -9,6 +9,10 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from hypothesis import settings as hypothesis_settings
 
+from kantata_admin.connections.oauth import TokenGrant
+from kantata_admin.connections.services import connection_save_checked
+from kantata_admin.sandbox.demo import ADMIN_EMAIL
+
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise
 # refuse the ORM calls that live-server browser tests make.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -88,6 +92,44 @@ def login(client):
         return client
 
     return sign_in
+
+
+# --- Kantata OX connections (kantata_admin.connections) ------------------------------------
+
+
+@pytest.fixture
+def kantata_sandbox(sandbox, settings):
+    """Point the dashboard's Kantata OX settings at the session's sandbox server."""
+    settings.KANTATA_API_URL = sandbox.api_url
+    settings.KANTATA_OAUTH_URL = sandbox.oauth_url
+    return sandbox
+
+
+@pytest.fixture(scope="session")
+def _connect_tokens(sandbox, token_pool):
+    """Unused sandbox tokens by e-mail, made ten at a time (each manage call costs ~1 s)."""
+    pools = {ADMIN_EMAIL: token_pool}
+
+    def take(email: str) -> str:
+        pool = pools.setdefault(email, [])
+        if not pool:
+            pool.extend(sandbox.tokens(email, 10))
+        return pool.pop()
+
+    return take
+
+
+@pytest.fixture
+def connect(kantata_sandbox, _connect_tokens, db):
+    """`connect(member, email=ADMIN_EMAIL)`: give `member` a working connection to that
+    sandbox user (a fresh token, checked with users/me and saved encrypted through the
+    connections service); returns the KantataConnection. One Kantata user belongs to one
+    member, so two members of a test connect as two different sandbox users."""
+
+    def make(member, email: str = ADMIN_EMAIL):
+        return connection_save_checked(member, TokenGrant(_connect_tokens(email)))
+
+    return make
 
 
 @pytest.fixture(scope="session")
