@@ -17,7 +17,7 @@ from kantata_admin.sandbox.demo import ADMIN_EMAIL
 # refuse the ORM calls that live-server browser tests make.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["tests.sandbox_harness"]
+pytest_plugins = ["tests.sandbox_harness", "tests.groups.edit_fixtures"]
 
 # Settings are loaded by now, caches not yet opened. A shared Redis may also serve a
 # `make run` or another test run: this run's keys get a prefix of their own.

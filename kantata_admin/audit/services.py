@@ -46,7 +46,11 @@ def audit_record(
 
 
 def audit_error_fields(error: BaseException) -> dict[str, str]:
-    """`outcome`, `error` and `request_id` for an entry recording a failed upstream call."""
+    """`outcome`, `error` and `request_id` for an entry recording a failed upstream call.
+
+    Callers skip `kantata.AuthenticationError`: Kantata did nothing
+    with the call, and the connection middleware may refresh the token and run the view
+    again, which would leave two entries for one change."""
     return {
         "outcome": Outcome.ERROR,
         "error": str(error) or error.__class__.__name__,

@@ -1,5 +1,5 @@
 """Writes to workspace groups. Each takes the member's client, makes at most two upstream
-calls, and leaves exactly one audit entry whatever Kantata answers."""
+calls, and leaves exactly one audit entry whatever Kantata answers (except a 401)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,13 @@ from kantata_admin.groups.changes import (
     group_diff,
     reference_matching,
 )
-from kantata_admin.kantata import KantataClient, KantataError, NotFound, WorkspaceGroup
+from kantata_admin.kantata import (
+    AuthenticationError,
+    KantataClient,
+    KantataError,
+    NotFound,
+    WorkspaceGroup,
+)
 
 
 class StaleEdit(Exception):
@@ -43,6 +49,13 @@ class UpdateResult:
     group: WorkspaceGroup
     # False when the form matched Kantata already: nothing was sent, nothing audited.
     written: bool
+
+
+def _record_failure(error: KantataError, **entry: Any) -> None:
+    # A 401 is not recorded: Kantata did nothing, and the connection middleware may refresh
+    # the token and run the view again (one change, one entry).
+    if not isinstance(error, AuthenticationError):
+        audit_record(**entry, **audit_error_fields(error))
 
 
 def _create_payload(values: GroupValues) -> dict[str, Any]:
@@ -92,13 +105,13 @@ def workspace_group_create(
     try:
         group = client.workspace_groups.create(_create_payload(values), include=EDIT_INCLUDES)
     except KantataError as error:
-        audit_record(
+        _record_failure(
+            error,
             actor=actor,
             action=Action.GROUP_CREATE,
             account_id=account_id,
             group_name=values.name,
             changes=group_diff(None, values),
-            **audit_error_fields(error),
         )
         raise
     created = GroupValues.from_group(group)
@@ -125,25 +138,28 @@ def workspace_group_update(
 ) -> UpdateResult:
     """Check the group, then write the difference: at most two calls.
 
-    Raises `StaleEdit` (nothing written, nothing audited) when the group's `updated_at` is
-    not the one the form was opened with. To overwrite, the caller opens the form again on
-    the current version (`StaleEdit.current`) and the member saves once more.
+    Raises `StaleEdit` (nothing written, nothing audited) when the group's `updated_at` or
+    values are not the ones the form was opened with. To overwrite, the caller opens the
+    form again on the current version (`StaleEdit.current`) and the member saves again.
     """
     try:
         current = client.workspace_groups.get(group_id, include=EDIT_INCLUDES)
     except KantataError as error:
-        audit_record(
+        _record_failure(
+            error,
             actor=actor,
             action=Action.GROUP_UPDATE,
             account_id=account_id,
             group_id=group_id,
             group_name=values.name,
             changes=group_diff(opened, values),
-            **audit_error_fields(error),
         )
         raise
-    if current.updated_at != opened_updated_at:
-        raise StaleEdit(current, opened)
+    # Kantata's timestamps have whole seconds: a change in the same second as the version
+    # shown keeps `updated_at`, so the values the form opened with are compared too.
+    stale = StaleEdit(current, opened)
+    if current.updated_at != opened_updated_at or stale.changed_meanwhile:
+        raise stale
     before = _as_written(current, values)
     payload = _update_payload(GroupValues.from_group(current), values)
     if set(payload) == {"name"} and values.name == current.name:
@@ -151,14 +167,14 @@ def workspace_group_update(
     try:
         updated = client.workspace_groups.update(group_id, payload, include=EDIT_INCLUDES)
     except KantataError as error:
-        audit_record(
+        _record_failure(
+            error,
             actor=actor,
             action=Action.GROUP_UPDATE,
             account_id=account_id,
             group_id=group_id,
             group_name=current.name,
             changes=group_diff(before, values, titles=[values.workspace_titles]),
-            **audit_error_fields(error),
         )
         raise
     audit_record(
@@ -183,14 +199,14 @@ def workspace_group_delete(
         client.workspace_groups.delete(group_id)
     except KantataError as error:
         last = GroupValues.from_group(current) if current is not None else None
-        audit_record(
+        _record_failure(
+            error,
             actor=actor,
             action=Action.GROUP_DELETE,
             account_id=account_id,
             group_id=group_id,
             group_name=current.name if current is not None else "",
             changes=group_diff(last, None) if last else {},
-            **audit_error_fields(error),
         )
         if isinstance(error, NotFound):
             raise AlreadyDeleted(group_id) from error

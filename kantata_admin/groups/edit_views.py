@@ -1,0 +1,378 @@
+"""Creating, editing and deleting workspace groups, and the workspace picker's search.
+
+Editors and admins only, on the server (`editor_required`). Every page gets its client from
+`client_for`; a missing or revoked connection propagates to the connection middleware,
+which shows the reconnect prompt, and what the member typed is kept in the session and
+put back into the form when they return.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from kantata_admin.accounts.permissions import editor_required
+from kantata_admin.connections.errors import ConnectionRequired
+from kantata_admin.connections.services import client_for
+from kantata_admin.groups import services
+from kantata_admin.groups.changes import EDIT_INCLUDES, GROUP_FIELDS, GroupValues
+from kantata_admin.groups.forms import GroupForm, draft_from
+from kantata_admin.kantata import (
+    AuthenticationError,
+    KantataError,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ServiceUnavailable,
+    TransportError,
+    ValidationFailed,
+    WorkspaceFilters,
+)
+
+DRAFT_KEY = "groups:draft:"
+SEARCH_RESULTS = 10
+FIELD_LABELS = {
+    **{
+        name: GroupForm.base_fields[name].label or name.replace("_", " ").capitalize()
+        for name in GROUP_FIELDS
+    },
+    "company": "Company",
+    "external_reference": "External reference",
+    "workspaces": "Workspaces",
+}
+
+
+# --- one place for what a member is told when Kantata does not do it ------------------
+
+
+def upstream_problem(error: KantataError, *, creating: bool = False) -> str:
+    """The sentence shown when a write failed upstream; nothing typed is lost."""
+    if isinstance(error, PermissionDenied):
+        if creating:
+            return "Your Kantata account may not create workspace groups."
+        return "Your Kantata account may not change this group."
+    if isinstance(error, RateLimited):
+        wait = f"about {round(error.retry_after)} seconds" if error.retry_after else "a minute"
+        text = f"Kantata OX is receiving too many requests. Nothing was saved: wait {wait}"
+        text += " and save again."
+    elif isinstance(error, ServiceUnavailable):
+        text = "Kantata OX is unavailable right now. Nothing was saved: save again in a moment."
+    elif isinstance(error, TransportError) and creating:
+        text = (
+            "Kantata OX did not answer in time. The group may have been created: look for it "
+            "in the list before saving again."
+        )
+    elif isinstance(error, TransportError):
+        text = (
+            "Kantata OX did not answer in time, so the change may or may not have been saved. "
+            "Open the group in another tab to check before saving again."
+        )
+    else:
+        detail = "; ".join(m for m in error.messages if m) or "no reason given"
+        text = f"Kantata OX refused the change ({detail})."
+    request_id = getattr(error, "request_id", None)
+    return f"{text} Request id: {request_id}." if request_id else text
+
+
+def _status_for(error: KantataError) -> int:
+    if isinstance(error, PermissionDenied):
+        return 403
+    if isinstance(error, RateLimited):
+        return 429
+    if isinstance(error, TransportError):
+        return 504
+    return 502 if not isinstance(error, ServiceUnavailable) else 503
+
+
+def _account_id(user) -> str:
+    # RelatedObjectDoesNotExist is an AttributeError: no connection, no account.
+    connection = getattr(user, "kantata_connection", None)
+    return getattr(connection, "account_id", "") or ""
+
+
+# --- drafts kept across a reconnect ---------------------------------------------------
+
+
+def _keep_draft(request: HttpRequest) -> None:
+    request.session[DRAFT_KEY + request.path] = draft_from(request.POST)
+
+
+def _forget_draft(request: HttpRequest) -> None:
+    request.session.pop(DRAFT_KEY + request.path, None)
+
+
+def _take_draft(request: HttpRequest) -> QueryDict | None:
+    """What the member typed before they had to reconnect, once."""
+    saved = request.session.pop(DRAFT_KEY + request.path, None)
+    if not saved:
+        return None
+    data = QueryDict(mutable=True)
+    for key, values in saved:
+        data.setlist(key, values)
+    return data
+
+
+def _connected_client(request: HttpRequest):
+    """`client_for`, keeping a posted form in the session if the member must reconnect."""
+    try:
+        return client_for(request.user)
+    except ConnectionRequired:
+        if request.method == "POST":
+            _keep_draft(request)
+        raise
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+def _form_page(
+    request: HttpRequest,
+    form: GroupForm,
+    *,
+    group_id: str | None = None,
+    status: int = 200,
+    **extra,
+) -> HttpResponse:
+    context = {"form": form, "group_id": group_id, "editing": group_id is not None, **extra}
+    return render(request, "groups/form.html", context, status=status)
+
+
+@never_cache
+@editor_required
+@require_http_methods(["GET", "POST"])
+def group_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        draft = _take_draft(request)
+        form = GroupForm(draft) if draft is not None else GroupForm()
+        if draft is not None:
+            form.is_valid()
+        return _form_page(request, form, restored=draft is not None)
+    form = GroupForm(request.POST)
+    if not form.is_valid():
+        return _form_page(request, form, status=400)
+    client = _connected_client(request)
+    try:
+        group = services.workspace_group_create(
+            client=client,
+            actor=request.user,
+            values=form.values(),
+            account_id=_account_id(request.user),
+        )
+    except AuthenticationError:
+        _keep_draft(request)
+        raise
+    except ValidationFailed as error:
+        form.add_upstream_errors(error)
+        return _form_page(request, form, status=422)
+    except KantataError as error:
+        form.add_error(None, upstream_problem(error, creating=True))
+        return _form_page(request, form, status=_status_for(error))
+    _forget_draft(request)
+    messages.success(request, f"Created “{group.name}”.")
+    return redirect("groups:detail", group.id)
+
+
+@never_cache
+@editor_required
+@require_http_methods(["GET", "POST"])
+def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
+    gid = str(group_id)
+    if request.method == "GET":
+        draft = _take_draft(request)
+        if draft is not None:
+            form = GroupForm(draft, editing=True)
+            form.is_valid()
+            return _form_page(request, form, group_id=gid, restored=True)
+        client = _connected_client(request)
+        try:
+            group = client.workspace_groups.get(gid, include=EDIT_INCLUDES)
+        except NotFound:
+            return _gone(request, gid)
+        values = GroupValues.from_group(group)
+        return _form_page(request, GroupForm.for_group(values, group.updated_at), group_id=gid)
+
+    form = GroupForm(request.POST, editing=True)
+    if not form.is_valid():
+        return _form_page(request, form, group_id=gid, status=400)
+    client = _connected_client(request)
+    try:
+        result = services.workspace_group_update(
+            client=client,
+            actor=request.user,
+            group_id=gid,
+            values=form.values(),
+            opened=form.opened_values,
+            opened_updated_at=form.opened_updated_at,
+            account_id=_account_id(request.user),
+        )
+    except AuthenticationError:
+        _keep_draft(request)
+        raise
+    except services.StaleEdit as stale:
+        return _stale_page(request, form, stale, gid)
+    except NotFound:
+        return _gone(request, gid)
+    except ValidationFailed as error:
+        form.add_upstream_errors(error)
+        return _form_page(request, form, group_id=gid, status=422)
+    except KantataError as error:
+        form.add_error(None, upstream_problem(error))
+        return _form_page(request, form, group_id=gid, status=_status_for(error))
+    _forget_draft(request)
+    if result.written:
+        messages.success(request, f"Saved “{result.group.name}”.")
+    else:
+        messages.info(request, "Nothing to save: the group already had these values.")
+    return redirect("groups:detail", gid)
+
+
+def _stale_page(
+    request: HttpRequest, form: GroupForm, stale: services.StaleEdit, group_id: str
+) -> HttpResponse:
+    """The form again, as typed, beside what changed in Kantata meanwhile. Its version is
+    now the current one, so saving again overwrites (after the member has seen this)."""
+    data = request.POST.copy()
+    data["opened"] = GroupForm.for_group(stale.current_values, stale.current.updated_at).initial[
+        "opened"
+    ]
+    refreshed = GroupForm(data, editing=True)
+    refreshed.is_valid()
+    typed = form.values()
+    conflicts = []
+    for name in stale.changed_meanwhile:
+        conflicts.append(
+            {
+                "label": FIELD_LABELS.get(name, name),
+                "opened": _shown(stale.opened, name),
+                "current": _shown(stale.current_values, name),
+                "typed": _shown(typed, name),
+            }
+        )
+    return _form_page(
+        request, refreshed, group_id=group_id, status=409, conflicts=conflicts, stale=True
+    )
+
+
+def _shown(values: GroupValues, name: str) -> str:
+    if name == "workspaces":
+        titles = sorted(values.title_of(i) for i in values.workspace_ids)
+        return ", ".join(titles) or "(none)"
+    value = getattr(values, name)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value) or "(empty)"
+
+
+def _gone(request: HttpRequest, group_id: str) -> HttpResponse:
+    return render(
+        request,
+        "error.html",
+        {
+            "status": 404,
+            "title": "Group not found",
+            "message": f"Workspace group {group_id} no longer exists in Kantata OX: it may "
+            "have been deleted elsewhere.",
+        },
+        status=404,
+    )
+
+
+@never_cache
+@vary_on_headers("HX-Request")
+@editor_required
+@require_http_methods(["GET", "POST"])
+def group_delete(request: HttpRequest, group_id: int) -> HttpResponse:
+    """GET: the confirmation naming the group. POST: delete; with htmx the answer replaces
+    the list row (nothing: the row leaves; a notice when it could not be deleted)."""
+    gid = str(group_id)
+    client = client_for(request.user)
+    if request.method == "GET":
+        try:
+            group = client.workspace_groups.get(gid)
+        except NotFound:
+            return _gone(request, gid)
+        return render(request, "groups/confirm_delete.html", {"group": group})
+    name = request.POST.get("name", "")[:255]
+    try:
+        group = services.workspace_group_delete(
+            client=client, actor=request.user, group_id=gid, account_id=_account_id(request.user)
+        )
+    except services.AlreadyDeleted:
+        notice = f"“{name or gid}” had already been deleted elsewhere."
+        return _delete_answer(request, notice, level=messages.WARNING, removed=True)
+    except KantataError as error:
+        if isinstance(error, AuthenticationError):
+            raise
+        problem = upstream_problem(error).replace("the change", "the delete")
+        notice = f"“{name or gid}” was not deleted. {problem}"
+        return _delete_answer(request, notice, level=messages.ERROR, group_id=gid)
+    notice = f"Deleted “{group.name}”."
+    if request.htmx:
+        return HttpResponse("")
+    return _delete_answer(request, notice, level=messages.SUCCESS, removed=True)
+
+
+def _delete_answer(
+    request: HttpRequest, notice: str, *, level: int, removed: bool = False, group_id: str = ""
+) -> HttpResponse:
+    if request.htmx:
+        context = {"notice": notice, "level": level, "group_id": group_id, "removed": removed}
+        return render(request, "groups/_delete_notice.html", context)
+    messages.add_message(request, level, notice)
+    if removed:
+        return redirect("groups:list")
+    return redirect("groups:delete", group_id)
+
+
+@never_cache
+@require_safe
+@editor_required
+def workspace_search(request: HttpRequest) -> HttpResponse:
+    """htmx: the workspaces matching what the member typed, less those already picked; or,
+    with `pick`, the picked one as a ticked chip for the form."""
+    pick = request.GET.get("pick", "")
+    if pick:
+        if not pick.isdigit():
+            return HttpResponse("", status=400)
+        title = request.GET.get("title", "")[:255] or f"Workspace #{pick}"
+        return render(
+            request,
+            "groups/_workspace_chip.html",
+            {"id": pick, "title": title, "picked": True, "oob": True},
+        )
+    text = request.GET.get("q", "").strip()[:200]
+    picked = set(request.GET.getlist("workspaces"))
+    client = client_for(request.user)
+    problem = ""
+    results = []
+    try:
+        if text:
+            page = client.workspaces.list(WorkspaceFilters(matching=text), per_page=SEARCH_RESULTS)
+        else:
+            page = client.workspaces.list(per_page=SEARCH_RESULTS)
+        results = [w for w in page.records if w.id not in picked]
+    except AuthenticationError:
+        raise
+    except KantataError as error:
+        problem = (
+            upstream_problem(error)
+            .replace(" Nothing was saved:", "")
+            .replace("save again", "search again")
+        )
+    search_url = reverse("groups:workspace_search")
+    rows = [
+        {"workspace": w, "pick_url": f"{search_url}?{urlencode({'pick': w.id, 'title': w.title})}"}
+        for w in results
+    ]
+    return render(
+        request,
+        "groups/_workspace_results.html",
+        {"rows": rows, "text": text, "problem": problem},
+    )

@@ -1,0 +1,234 @@
+"""The create and edit form of a workspace group.
+
+Browser checks (required, e-mail, URL, lengths) only help: every rule is checked here
+again, and Kantata's own answer (a 422) is put back on the matching field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.core import signing
+
+from kantata_admin.groups.changes import GroupValues, ReferenceValues
+from kantata_admin.kantata import ValidationFailed
+
+REFERENCE_PREFIX = "external_reference_"
+REFERENCE_REQUIRED = ("service_name", "service_model", "service_model_ref")
+REFERENCE_STATUSES = [
+    ("", "—"),
+    ("pending", "Pending"),
+    ("successful", "Successful"),
+    ("failed", "Failed"),
+]
+_SNAPSHOT_SALT = "groups.edit.opened"
+# Kantata's field names for the workspace lists: both belong to the one picker.
+_WORKSPACE_FIELDS = {"add_workspace_ids", "remove_workspace_ids", "workspace_ids", "workspaces"}
+
+
+class WorkspaceIdsField(forms.Field):
+    """The ids of the picked workspaces (checkboxes named `workspaces`)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> frozenset[str]:
+        ids = set()
+        for item in value or ():
+            text = str(item).strip()
+            if not text.isdigit() or not 0 < int(text) < 2**63:
+                raise forms.ValidationError("Pick workspaces from the search results.")
+            ids.add(str(int(text)))
+        return frozenset(ids)
+
+
+class WorkspaceTitlesField(forms.Field):
+    """`id:title` pairs that label the picked workspaces when the form comes back."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> dict[str, str]:
+        titles = {}
+        for item in value or ():
+            workspace_id, _, title = str(item).partition(":")
+            if workspace_id.isdigit():
+                titles[workspace_id] = title[:255]
+        return titles
+
+
+def opened_snapshot(values: GroupValues, updated_at: datetime | None) -> str:
+    """The version of the group the form shows, signed so it cannot be forged."""
+    stamp = updated_at.isoformat() if updated_at else None
+    return signing.dumps({"values": values.to_json(), "updated_at": stamp}, salt=_SNAPSHOT_SALT)
+
+
+def _read_snapshot(token: str) -> tuple[GroupValues, datetime | None]:
+    data = signing.loads(token, salt=_SNAPSHOT_SALT)
+    stamp = data.get("updated_at")
+    return GroupValues.from_json(data["values"]), datetime.fromisoformat(stamp) if stamp else None
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(max_length=255)
+    company = forms.BooleanField(label="This group is a company", required=False)
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    contact_name = forms.CharField(label="Contact name", max_length=255, required=False)
+    email = forms.EmailField(label="E-mail", max_length=255, required=False)
+    phone_number = forms.CharField(label="Phone number", max_length=100, required=False)
+    address = forms.CharField(
+        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    website = forms.URLField(max_length=255, required=False, assume_scheme="https")
+    workspaces = WorkspaceIdsField(required=False)
+    workspace_titles = WorkspaceTitlesField(required=False)
+    external_reference_service_name = forms.CharField(
+        label="Service name", max_length=100, required=False
+    )
+    external_reference_service_model = forms.CharField(
+        label="Service model", max_length=100, required=False
+    )
+    external_reference_service_model_ref = forms.CharField(
+        label="Model ref", max_length=255, required=False
+    )
+    external_reference_external_link = forms.URLField(
+        label="Link", max_length=500, required=False, assume_scheme="https"
+    )
+    external_reference_external_message = forms.CharField(
+        label="Message", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    external_reference_external_status = forms.CharField(
+        label="External status", max_length=100, required=False
+    )
+    external_reference_status = forms.ChoiceField(
+        label="Sync status", choices=REFERENCE_STATUSES, required=False
+    )
+    # Edit only: the version the member is editing (stale-edit guard).
+    opened = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+        self.opened_values: GroupValues | None = None
+        self.opened_updated_at: datetime | None = None
+
+    @classmethod
+    def for_group(cls, values: GroupValues, updated_at: datetime | None) -> GroupForm:
+        """An edit form filled with the group as Kantata holds it now."""
+        initial: dict[str, Any] = values.field_values()
+        initial["workspaces"] = sorted(values.workspace_ids, key=int)
+        initial["workspace_titles"] = dict(values.workspace_titles)
+        for name, value in values.external_reference.__dict__.items():
+            initial[REFERENCE_PREFIX + name] = value
+        initial["opened"] = opened_snapshot(values, updated_at)
+        return cls(initial=initial, editing=True)
+
+    # --- grouping for the template --------------------------------------------------
+
+    def group_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in ("name", "company", "notes")]
+
+    def contact_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in ("contact_name", "email", "phone_number", "address", "website")]
+
+    def reference_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith(REFERENCE_PREFIX)]
+
+    def picked_workspaces(self) -> list[tuple[str, str, bool]]:
+        """(id, title, still picked) of every workspace the form knows of, so one that was
+        unticked stays on screen and can be ticked again."""
+        if self.is_bound:
+            titles = self.fields["workspace_titles"].to_python(
+                self.data.getlist("workspace_titles")
+            )
+            picked = set(self.data.getlist("workspaces"))
+        else:
+            titles = dict(self.initial.get("workspace_titles", {}))
+            picked = set(self.initial.get("workspaces", ()))
+        ids = sorted(set(titles) | {i for i in picked if i.isdigit()}, key=int)
+        return [(i, titles.get(i) or f"Workspace #{i}", i in picked) for i in ids]
+
+    # --- validation -----------------------------------------------------------------
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the group a name.")
+        return name
+
+    def clean_opened(self) -> str:
+        token = self.cleaned_data.get("opened", "")
+        if not self.editing:
+            return ""
+        try:
+            self.opened_values, self.opened_updated_at = _read_snapshot(token)
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            raise forms.ValidationError(
+                "This form is out of date. Open the group again to edit it."
+            ) from None
+        return token
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        reference = {
+            name: (cleaned.get(REFERENCE_PREFIX + name) or "").strip()
+            for name in ReferenceValues.__dataclass_fields__
+        }
+        if any(reference.values()):
+            for name in REFERENCE_REQUIRED:
+                if not reference[name] and REFERENCE_PREFIX + name not in self.errors:
+                    self.add_error(
+                        REFERENCE_PREFIX + name,
+                        "Service name, model and model ref are required together.",
+                    )
+        if self.editing and "opened" in self.errors:
+            self.add_error(None, self.errors["opened"][0])
+        return cleaned
+
+    def values(self) -> GroupValues:
+        """The typed group, once `is_valid()`."""
+        data = self.cleaned_data
+        reference = ReferenceValues(
+            **{
+                name: (data.get(REFERENCE_PREFIX + name) or "").strip()
+                for name in ReferenceValues.__dataclass_fields__
+            }
+        )
+        return GroupValues(
+            name=data["name"],
+            company=data["company"],
+            notes=data["notes"],
+            contact_name=data["contact_name"].strip(),
+            email=data["email"],
+            phone_number=data["phone_number"].strip(),
+            address=data["address"],
+            website=data["website"],
+            workspace_ids=data["workspaces"],
+            external_reference=reference,
+            workspace_titles=data["workspace_titles"],
+        )
+
+    def add_upstream_errors(self, error: ValidationFailed) -> None:
+        """Put Kantata's 422 messages on the matching fields (`external_reference.*`
+        included); the rest on the form."""
+        for field, messages in error.field_errors.items():
+            target = _form_field(field)
+            for message in messages:
+                self.add_error(target if target in self.fields else None, message)
+
+
+def _form_field(upstream: str) -> str | None:
+    name = upstream.strip()
+    if name in _WORKSPACE_FIELDS:
+        return "workspaces"
+    if name.startswith("external_reference."):
+        return REFERENCE_PREFIX + name.removeprefix("external_reference.")
+    if name.startswith("external_reference"):
+        return REFERENCE_PREFIX + "service_name"
+    return name if name in GroupForm.base_fields and name != "opened" else None
+
+
+def draft_from(data: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
+    """What the member typed, JSON-ready for the session (no CSRF token)."""
+    return [(key, list(values)) for key, values in data.lists() if key != "csrfmiddlewaretoken"]
