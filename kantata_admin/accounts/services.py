@@ -11,7 +11,7 @@ _SESSION_KEY = "invitation_id"
 
 
 class TeamError(Exception):
-    """A team change that would leave the team without a way to manage it."""
+    """A team change that is refused; the message says why, in the admin's words."""
 
 
 def default_role() -> Role:
@@ -36,9 +36,29 @@ def invitation_create(*, email: str, role: str, invited_by: User, request: HttpR
 
 
 def invitation_revoke(invitation: Invitation) -> None:
-    if invitation.is_usable:
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
+    """Revoke a pending invitation, or raise TeamError saying why it cannot be revoked.
+
+    The update is conditional, so an invitation accepted a moment ago (after the team page
+    was drawn) is not reported as revoked while its member keeps their access."""
+    now = timezone.now()
+    if Invitation.objects.pending().filter(pk=invitation.pk).update(revoked_at=now):
+        invitation.revoked_at = now
+        return
+    invitation.refresh_from_db()
+    raise TeamError(_why_not_revocable(invitation))
+
+
+def _why_not_revocable(invitation: Invitation) -> str:
+    email = invitation.email
+    if invitation.accepted_at:
+        who = invitation.accepted_by.email if invitation.accepted_by else "its member"
+        return (
+            f"The invitation for {email} cannot be revoked: {who} already accepted it and "
+            "joined the team. To end their access, deactivate the member instead."
+        )
+    if invitation.revoked_at:
+        return f"The invitation for {email} was already revoked."
+    return f"The invitation for {email} has expired: its link no longer works."
 
 
 def invitation_start(request: HttpRequest, invitation: Invitation) -> None:
@@ -76,19 +96,31 @@ def _other_active_admins(user: User):
     return User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk)
 
 
-def member_set_role(member: User, role: str) -> None:
-    if member.role == Role.ADMIN and role != Role.ADMIN and not _other_active_admins(member):
-        raise TeamError("The team needs at least one active admin.")
+def member_change_refusal(member: User, *, role: str, active: bool, by: User) -> str | None:
+    """Why giving `member` this role and active state would be refused, or None.
+
+    The one rule for the team page and the back office: the team keeps an active admin,
+    and nobody deactivates themselves."""
+    if not active and member.pk == by.pk:
+        return "You cannot deactivate yourself."
+    was_admin = member.role == Role.ADMIN and member.is_active
+    stays_admin = role == Role.ADMIN and active
+    if was_admin and not stays_admin and not _other_active_admins(member).exists():
+        return "The team needs at least one active admin."
+    return None
+
+
+def member_set_role(member: User, role: str, *, by: User) -> None:
     if member.is_superuser and role != Role.ADMIN:
         raise TeamError("A superuser is always an admin; change it in the Django admin.")
+    if refusal := member_change_refusal(member, role=role, active=member.is_active, by=by):
+        raise TeamError(refusal)
     member.role = role
     member.save(update_fields=["role", "is_staff"])
 
 
 def member_set_active(member: User, active: bool, *, by: User) -> None:
-    if not active and member == by:
-        raise TeamError("You cannot deactivate yourself.")
-    if not active and member.role == Role.ADMIN and not _other_active_admins(member):
-        raise TeamError("The team needs at least one active admin.")
+    if refusal := member_change_refusal(member, role=member.role, active=active, by=by):
+        raise TeamError(refusal)
     member.is_active = active
     member.save(update_fields=["is_active"])

@@ -44,7 +44,7 @@ def member_role(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose a valid role.")
         return redirect("team")
     try:
-        services.member_set_role(member, form.cleaned_data["role"])
+        services.member_set_role(member, form.cleaned_data["role"], by=request.user)
     except services.TeamError as error:
         messages.error(request, str(error))
     else:
@@ -71,8 +71,12 @@ def member_active(request: HttpRequest, pk: int) -> HttpResponse:
 @admin_required
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation, pk=pk)
-    services.invitation_revoke(invitation)
-    messages.success(request, f"The invitation for {invitation.email} is revoked.")
+    try:
+        services.invitation_revoke(invitation)
+    except services.TeamError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"The invitation for {invitation.email} is revoked.")
     return redirect("team")
 
 
