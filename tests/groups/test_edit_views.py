@@ -1,0 +1,207 @@
+"""The create and edit pages: what is stored upstream, what the member sees, and that
+nothing typed is lost on any error."""
+
+import pytest
+from django.urls import reverse
+
+from kantata_admin.audit.models import AuditEntry, Outcome
+from kantata_admin.connections.oauth import TokenGrant, revoke_token
+from kantata_admin.connections.services import connection_save_checked
+from kantata_admin.kantata import track_calls
+from tests.groups.edit_fixtures import stored, titles
+from tests.sandbox_harness import ADMIN_EMAIL, READONLY_EMAIL
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_client(connect, editor, login):
+    connect(editor)
+    return login(editor)
+
+
+@pytest.fixture
+def faulty_editor(kantata_sandbox, fresh_token, editor, login):
+    """An editor connected with a token of this test's own, which takes injected faults."""
+    connection_save_checked(editor, TokenGrant(fresh_token))
+    return login(editor), fresh_token
+
+
+def _form(name, **extra):
+    data = {
+        "name": name,
+        "notes": "Typed notes",
+        "contact_name": "Dana Typed",
+        "email": "dana@example.test",
+        "phone_number": "+1 555 0100",
+        "address": "1 Typed Street",
+        "website": "https://typed.example.test",
+    }
+    return {**data, **extra}
+
+
+def _edit_form(client, group_id):
+    """The edit page's own hidden version field, as a browser would submit it back."""
+    page = client.get(reverse("groups:edit", args=[group_id]))
+    assert page.status_code == 200
+    return page.context["form"].initial
+
+
+def test_creating_through_the_page_stores_the_group_and_shows_it(
+    editor_client, kantata, some_workspaces, unique_name
+):
+    first, second = some_workspaces[:2]
+    data = _form(unique_name, workspaces=[first.id, second.id], company="on")
+    with track_calls() as calls:
+        response = editor_client.post(reverse("groups:create"), data)
+    assert calls.count == 1
+    assert response.status_code == 302
+    group_id = response["Location"].rstrip("/").split("/")[-1]
+    upstream = stored(kantata, group_id)
+    assert (upstream.name, upstream.company, upstream.contact_name) == (
+        unique_name,
+        True,
+        "Dana Typed",
+    )
+    assert titles(upstream) == sorted([first.title, second.title])
+    assert AuditEntry.objects.get().group_id == group_id
+    kantata.workspace_groups.delete(group_id)
+
+
+def test_a_duplicate_name_shows_kantatas_error_on_the_name_and_keeps_the_rest(
+    editor_client, kantata, group
+):
+    data = _form(group.name.swapcase(), external_reference_service_name="hubspot")
+    data |= {
+        "external_reference_service_model": "Company",
+        "external_reference_service_model_ref": "5",
+    }
+    response = editor_client.post(reverse("groups:create"), data)
+    assert response.status_code == 422
+    form = response.context["form"]
+    assert form.errors["name"] == ["Name has already been taken"]
+    html = response.text
+    assert 'id="id_name_error"' in html
+    for value in ("Dana Typed", "dana@example.test", "1 Typed Street", "hubspot", "Company"):
+        assert value in html
+    assert AuditEntry.objects.get().outcome == Outcome.ERROR
+
+
+def test_the_servers_checks_stand_without_the_browsers(editor_client):
+    response = editor_client.post(
+        reverse("groups:create"),
+        _form("  ", email="not-an-address", external_reference_service_name="x"),
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) >= {"name", "email", "external_reference_service_model"}
+    assert not AuditEntry.objects.exists()
+
+
+def test_editing_removes_a_workspace_and_records_it_by_name(editor_client, kantata, group):
+    kept, dropped = group.workspaces
+    initial = _edit_form(editor_client, group.id)
+    data = {
+        "name": group.name,
+        "email": "before@example.test",
+        "workspaces": [kept.id],
+        "workspace_titles": [f"{kept.id}:{kept.title}", f"{dropped.id}:{dropped.title}"],
+        "opened": initial["opened"],
+    }
+    with track_calls() as calls:
+        response = editor_client.post(reverse("groups:edit", args=[group.id]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert calls.count == 2
+    assert titles(stored(kantata, group.id)) == [kept.title]
+    entry = AuditEntry.objects.get()
+    assert entry.changes["workspaces_removed"] == [dropped.title]
+    assert entry.changes["fields"] == {}
+
+
+def test_a_change_made_meanwhile_is_shown_beside_what_was_typed(
+    sandbox, admin_token, editor_client, kantata, group
+):
+    initial = _edit_form(editor_client, group.id)
+    sandbox.api(admin_token).put(
+        f"{sandbox.api_url}/workspace_groups/{group.id}.json",
+        json={"workspace_group": {"name": group.name, "email": "theirs@example.test"}},
+    ).raise_for_status()
+    data = {
+        "name": group.name,
+        "email": "mine@example.test",
+        "workspaces": [w.id for w in group.workspaces],
+        "opened": initial["opened"],
+    }
+    url = reverse("groups:edit", args=[group.id])
+    response = editor_client.post(url, data)
+    assert response.status_code == 409
+    assert response.context["conflicts"] == [
+        {
+            "label": "E-mail",
+            "opened": "before@example.test",
+            "current": "theirs@example.test",
+            "typed": "mine@example.test",
+        }
+    ]
+    assert 'value="mine@example.test"' in response.text
+    assert stored(kantata, group.id).email == "theirs@example.test"
+
+    # Saving again from this page (its version is now the current one) overwrites.
+    data["opened"] = response.context["form"].data["opened"]
+    assert editor_client.post(url, data).status_code == 302
+    assert stored(kantata, group.id).email == "mine@example.test"
+
+
+def test_a_503_keeps_the_form_filled(sandbox, faulty_editor, unique_name):
+    client, token = faulty_editor
+    sandbox.fault(token, kind="503")
+    response = client.post(reverse("groups:create"), _form(unique_name))
+    sandbox.clear_faults(token)
+    assert response.status_code == 503
+    assert "Kantata OX is unavailable right now. Nothing was saved" in response.text
+    assert "Request id:" in response.text
+    for value in (unique_name, "Dana Typed", "dana@example.test", "https://typed.example.test"):
+        assert value in response.text
+
+
+def test_a_429_keeps_the_form_filled(sandbox, faulty_editor, unique_name):
+    client, token = faulty_editor
+    # Longer than the client will wait (max_retry_after), so it gives up at once.
+    sandbox.fault(token, kind="429", retry_after=30)
+    response = client.post(reverse("groups:create"), _form(unique_name))
+    sandbox.clear_faults(token)
+    assert response.status_code == 429
+    assert "wait about 30 seconds" in response.text
+    assert "Dana Typed" in response.text
+
+
+def test_kantata_refusing_the_user_says_so(kantata_sandbox, editor, login, group, _connect_tokens):
+    connection_save_checked(editor, TokenGrant(_connect_tokens(READONLY_EMAIL)))
+    client = login(editor)
+    initial = _edit_form(client, group.id)
+    data = {"name": group.name, "notes": "mine", "opened": initial["opened"]}
+    data["workspaces"] = initial["workspaces"]
+    response = client.post(reverse("groups:edit", args=[group.id]), data)
+    assert response.status_code == 403
+    assert "Your Kantata account may not change this group." in response.text
+    assert "mine</textarea>" in response.text
+
+
+def test_a_revoked_token_keeps_the_typed_form_for_after_reconnecting(
+    kantata_sandbox, editor, login, unique_name
+):
+    answer = kantata_sandbox.token_answer(ADMIN_EMAIL)
+    connection_save_checked(editor, TokenGrant.from_answer(answer))
+    client = login(editor)
+    assert revoke_token(answer["access_token"], hint="access_token")
+
+    response = client.post(reverse("groups:create"), _form(unique_name))
+    assert "<h1>Reconnect Kantata OX</h1>" in response.text
+    assert not AuditEntry.objects.exists()
+
+    # Back on the page (after reconnecting), the form holds what was typed, once.
+    again = client.get(reverse("groups:create"))
+    assert "What you typed before reconnecting is back" in again.text
+    for value in (unique_name, "Dana Typed", "1 Typed Street"):
+        assert value in again.text
+    assert unique_name not in client.get(reverse("groups:create")).text
