@@ -35,6 +35,18 @@ SERVICES = {  # service name -> (service model, external statuses)
 BATCH = 2000
 
 
+# Text fields of a group that the recordings show as null when never set, "" when cleared.
+BLANKABLE = ("notes", "contact_name", "email", "phone_number", "address", "website")
+
+
+def _recorded_blanks(group: WorkspaceGroup, i: int) -> None:
+    """The recorded mix of empties: mostly null, every fifth group's empties "" (as if
+    cleared). Decided by position, not the RNG, so the rest of the data is unchanged."""
+    for name in BLANKABLE:
+        if not getattr(group, name):
+            setattr(group, name, "" if i % 5 == 4 else None)
+
+
 class RowMaker:
     """Builds and bulk-inserts one kind of demo row per method, all from one RNG."""
 
@@ -139,6 +151,11 @@ class RowMaker:
                     updated_at=self.later(created),
                 )
             )
+        # Recorded: some projects have no dates (answered ""). Chosen by position, not by
+        # the RNG, so that the rest of the data stays what it was.
+        for i, row in enumerate(rows):
+            if i % 10 == 7:
+                row.start_date = row.due_date = None
         return Workspace.objects.bulk_create(rows)
 
     def participation(self, users: list[SandboxUser], shares: list[float], spaces: list[Workspace]):
@@ -198,7 +215,7 @@ class RowMaker:
 
     def groups(self, account: Account, count: int) -> list[WorkspaceGroup]:
         rng, rows = self.rng, []
-        for _ in range(count):
+        for i in range(count):
             created = self.moment()
             company = rng.random() < 0.5
             group = WorkspaceGroup(
@@ -220,6 +237,7 @@ class RowMaker:
                     f"{rng.choice(words.CITIES)}"
                 )
                 group.website = rng.choice(["", f"https://www.{domain}.example"])
+            _recorded_blanks(group, i)
             rows.append(group)
         # The manager's bulk_create sets each name_key (save() is not called here).
         return WorkspaceGroup.objects.bulk_create(rows, batch_size=BATCH)
@@ -238,6 +256,8 @@ class RowMaker:
         card_through.objects.bulk_create(card_rows, batch_size=BATCH)
 
     def values(self, account: Account, groups, fields, choices_by_field) -> int:
+        # Every demo value was set by the account's first user, its administrator.
+        setter = SandboxUser.objects.filter(account=account).order_by("id").first()
         rng = self.rng
         rows: list[CustomFieldValue] = []
         picks: list[list[CustomFieldChoice]] = []
@@ -249,6 +269,7 @@ class RowMaker:
                     account=account,
                     custom_field=field,
                     subject_id=group.pk,
+                    setter=setter,
                     created_at=group.created_at,
                     updated_at=group.updated_at,
                 )

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from kantata_admin.sandbox import account_views, faults, oauth_views
+from kantata_admin.sandbox import account_views, controls, oauth_views
 
 app_name = "sandbox"
 
@@ -14,7 +14,7 @@ urlpatterns = [
     path("signout", account_views.signout, name="signout"),
     path("applications", account_views.applications, name="applications"),
     path("applications/<str:client_id>/revoke", account_views.revoke, name="revoke"),
-    path("faults", faults.faults, name="faults"),
-    path("rate_limit", faults.rate_limit, name="rate_limit"),
+    path("faults", controls.faults, name="faults"),
+    path("rate_limit", controls.rate_limit, name="rate_limit"),
     path("api/v1/", include("kantata_admin.sandbox.api.urls")),
 ]

@@ -47,4 +47,5 @@ def values_of(session: requests.Session, api_url: str, field_id: str) -> dict[st
         subject_type="WorkspaceGroup",
         with_custom_field_id=field_id,
     )
-    return {v["subject_id"]: v for v in body.get("custom_field_values", {}).values()}
+    # subject_id is an integer (recorded); ids compare as strings.
+    return {str(v["subject_id"]): v for v in body.get("custom_field_values", {}).values()}

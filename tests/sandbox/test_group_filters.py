@@ -105,9 +105,11 @@ def test_currency_filter_matches_amount_and_optional_code(sandbox, admin, fields
     revenue = fields["Annual revenue"]
     values = values_of(admin, sandbox.api_url, revenue["id"])
     group, value = next(iter(values.items()))
-    amount, code = value["value"]
-    same_amount = {g for g, v in values.items() if v["value"][0] == amount}
-    same_both = {g for g, v in values.items() if v["value"] == [amount, code]}
+    # Values answer [amount_in_cents, "ISO"] (the spec); the filter takes the amount.
+    cents, code = value["value"]
+    amount = f"{cents / 100:.2f}"
+    same_amount = {g for g, v in values.items() if v["value"][0] == cents}
+    same_both = {g for g, v in values.items() if v["value"] == [cents, code]}
     assert group in same_both
     assert (
         matching(sandbox, admin, by_custom_currency_value=f"{revenue['id']}:{amount}")

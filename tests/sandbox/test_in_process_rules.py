@@ -42,13 +42,13 @@ def test_an_unexpected_error_is_a_logged_json_500_without_the_token(fixture, mon
         raise RuntimeError("boom")
 
     monkeypatch.setattr(groups, "list_groups", broken)
-    with caplog.at_level(logging.ERROR, logger="kantata_admin.sandbox.auth"):
+    with caplog.at_level(logging.ERROR, logger="kantata_admin.sandbox.api.endpoint"):
         response = send(fixture, "get", "workspace_groups.json")
     assert response.status_code == 500
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/json; charset=utf-8"
     [error] = response.json()["errors"]
     assert error["type"] == "system" and error["message"]
-    [record] = [r for r in caplog.records if r.name == "kantata_admin.sandbox.auth"]
+    [record] = [r for r in caplog.records if r.name == "kantata_admin.sandbox.api.endpoint"]
     assert record.exc_info and "workspace_groups" in record.getMessage()
     assert fixture.token not in caplog.text
 

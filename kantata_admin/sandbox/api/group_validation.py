@@ -12,7 +12,7 @@ from kantata_admin.sandbox.api.groups import accessible_workspaces
 from kantata_admin.sandbox.api.params import parse_id, to_boolean
 from kantata_admin.sandbox.models import ExternalReference, WorkspaceGroup
 
-TEXT_FIELDS = ("contact_name", "email", "phone_number", "address", "website")
+TEXT_FIELDS = ("notes", "contact_name", "email", "phone_number", "address", "website")
 REFERENCE_REQUIRED = ("service_name", "service_model", "service_model_ref")
 REFERENCE_OPTIONAL = ("external_link", "external_message", "external_status")
 NAME_TAKEN = "Name has already been taken"
@@ -34,6 +34,17 @@ def _label(name: str) -> str:
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+def _text_or_null(name: str, value: Any, failures: Failures) -> str | None:
+    """A text field as written: null stays null and "" stays "" (the recordings keep the
+    two apart); numbers read as their text, as Rails casts them; objects are refused."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (dict, list)):
+        failures.append((name, f"{_label(name)} must be text"))
+        return None
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _fits(model: type[Model], name: str, value: str | None, where: str, failures: Failures):
@@ -111,6 +122,9 @@ def _check_reference(value: Any, failures: Failures) -> dict[str, Any] | None:
 
 
 def _check_name(ctx: ApiContext, attrs: dict, group: WorkspaceGroup | None, failures: Failures):
+    if isinstance(attrs.get("name"), (dict, list)):
+        failures.append(("name", "Name must be text"))
+        return None
     name = _text(attrs.get("name")).strip()
     if not name:
         failures.append(("name", "Name can't be blank"))
@@ -136,13 +150,11 @@ def validate(ctx: ApiContext, data: dict, group: WorkspaceGroup | None) -> Group
     name = _check_name(ctx, attrs, group, failures)
     if name:
         change.attributes["name"] = name
-    if "notes" in attrs:
-        change.attributes["notes"] = _text(attrs["notes"]) or None
-        _fits(WorkspaceGroup, "notes", change.attributes["notes"], "notes", failures)
     for text_field in TEXT_FIELDS:
         if text_field in attrs:
-            change.attributes[text_field] = _text(attrs[text_field])
-            _fits(WorkspaceGroup, text_field, change.attributes[text_field], text_field, failures)
+            value = _text_or_null(text_field, attrs[text_field], failures)
+            change.attributes[text_field] = value
+            _fits(WorkspaceGroup, text_field, value, text_field, failures)
     if "company" in attrs:
         change.attributes["company"] = _flag(attrs["company"], "company", failures)
     if "add_workspace_ids" in attrs:

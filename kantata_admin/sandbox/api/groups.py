@@ -43,6 +43,19 @@ _load_rate_card_sets = through_loader(
 )
 
 
+def load_custom_field_values(groups: list[WorkspaceGroup], ctx: ApiContext) -> dict:
+    """The page's values in one query (and one for their choices), in field order."""
+    values = (
+        CustomFieldValue.objects.filter(
+            subject_type=GROUP_SUBJECT, subject_id__in=[g.pk for g in groups]
+        )
+        .select_related("custom_field")
+        .prefetch_related("choices")
+        .order_by("custom_field_id", "id")
+    )
+    return group_by((value.subject_id, value) for value in values)
+
+
 def _load_external_references(groups: list[WorkspaceGroup], ctx: ApiContext) -> dict:
     refs = ExternalReference.objects.filter(
         subject_type=GROUP_SUBJECT, subject_id__in=[g.pk for g in groups]
@@ -69,6 +82,13 @@ WORKSPACE_GROUPS = Resource(
             "external_reference_ids",
             _load_external_references,
             serializers.external_reference,
+        ),
+        # The official gem's specification: a page's values come in the same answer.
+        "custom_field_values": Include(
+            "custom_field_values",
+            "custom_field_value_ids",
+            load_custom_field_values,
+            serializers.custom_field_value,
         ),
     },
     optional_fields={"can_edit": lambda group, ctx: ctx.user.can_write_groups},

@@ -16,6 +16,7 @@ from kantata_admin.sandbox.api.envelope import (
     show_response,
     through_loader,
 )
+from kantata_admin.sandbox.api.errors import bad_request
 from kantata_admin.sandbox.api.groups import accessible_workspaces
 from kantata_admin.sandbox.models import (
     CustomField,
@@ -27,6 +28,7 @@ from kantata_admin.sandbox.models import (
     Workspace,
     WorkspaceGroup,
 )
+from kantata_admin.sandbox.models.groups import stored_subject_type
 
 
 def _orders(*columns: str) -> dict:
@@ -100,9 +102,19 @@ def _only(queryset: QuerySet, ctx: ApiContext) -> QuerySet:
     return queryset if only is None else queryset.filter(pk__in=only)
 
 
-def _of_subjects(queryset: QuerySet, ctx: ApiContext) -> QuerySet:
-    """The subject_type and with_subject_id filters that values and references share."""
-    if subject_type := params.present(ctx.params, "subject_type"):
+def _of_subjects(queryset: QuerySet, ctx: ApiContext, *, required: bool = False) -> QuerySet:
+    """The subject_type and with_subject_id filters that values and references share.
+    `subject_type` takes the recorded spelling (`workspace_group`) or the spec's
+    (`WorkspaceGroup`); custom field values require it, as the real service does."""
+    spelling = params.present(ctx.params, "subject_type")
+    if spelling is None and required:
+        raise bad_request("subject_type is required, e.g. subject_type=workspace_group.")
+    if spelling is not None:
+        subject_type = stored_subject_type(spelling)
+        if subject_type is None:
+            raise bad_request(
+                f"subject_type {spelling!r} is not one of workspace_group, workspace."
+            )
         queryset = queryset.filter(subject_type=subject_type)
     subject_ids = params.id_list(ctx.params, "with_subject_id")
     if subject_ids is not None:
@@ -170,7 +182,7 @@ def list_custom_field_values(request: HttpRequest, ctx: ApiContext) -> JsonRespo
         .prefetch_related("choices"),
         ctx,
     )
-    values = _of_subjects(values, ctx)
+    values = _of_subjects(values, ctx, required=True)
     field_ids = params.id_list(ctx.params, "with_custom_field_id")
     if field_ids is not None:
         values = values.filter(custom_field_id__in=field_ids)

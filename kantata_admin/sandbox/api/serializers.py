@@ -1,6 +1,9 @@
-"""JSON shapes of each object type, as the real service returns them (ids as strings)."""
+"""JSON shapes of each object type, as the real service returns them: record ids and
+most `*_id` references as strings, but integers where the recordings have integers (a
+workspace's `account_id`, a custom field value's `subject_id` and `account_id`, an
+external reference's `subject_id`)."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from kantata_admin.sandbox.api.envelope import ApiContext
 from kantata_admin.sandbox.models import (
@@ -13,6 +16,7 @@ from kantata_admin.sandbox.models import (
     Workspace,
     WorkspaceGroup,
 )
+from kantata_admin.sandbox.models.groups import recorded_subject_type
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -45,7 +49,7 @@ def workspace_group(obj: WorkspaceGroup, ctx: ApiContext) -> dict:
         "phone_number": obj.phone_number,
         "address": obj.address,
         "website": obj.website,
-        "notes": obj.notes or None,
+        "notes": obj.notes,
         "id": str(obj.pk),
     }
 
@@ -55,11 +59,12 @@ def workspace(obj: Workspace, ctx: ApiContext) -> dict:
         "id": str(obj.pk),
         "title": obj.title,
         "description": obj.description,
-        "account_id": str(obj.account_id),
+        "account_id": obj.account_id,
         "archived": obj.archived,
         "access_level": obj.access_level,
-        "start_date": obj.start_date.isoformat() if obj.start_date else None,
-        "due_date": obj.due_date.isoformat() if obj.due_date else None,
+        # Recorded: dates not set are "", not null.
+        "start_date": obj.start_date.isoformat() if obj.start_date else "",
+        "due_date": obj.due_date.isoformat() if obj.due_date else "",
         "created_at": ctx.time(obj.created_at),
         "updated_at": ctx.time(obj.updated_at),
         "status": {"color": obj.status_color, "key": obj.status_key, "message": obj.status_message},
@@ -85,7 +90,7 @@ def external_reference(obj: ExternalReference, ctx: ApiContext) -> dict:
         "service_name": obj.service_name,
         "service_model": obj.service_model,
         "service_model_ref": obj.service_model_ref,
-        "subject_id": str(obj.subject_id),
+        "subject_id": obj.subject_id,
         "subject_type": obj.subject_type,
         "status": obj.status,
         "external_link": obj.external_link,
@@ -118,17 +123,33 @@ def custom_field_choice(obj: CustomFieldChoice, ctx: ApiContext) -> dict:
     }
 
 
+_CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+
+
+def cents(amount: Decimal) -> int:
+    """A currency amount in its minor unit: the spec's `[amount_in_cents, "USD"]`."""
+    return int((amount * 100).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def money(amount: Decimal, code: str) -> str:
+    """How Kantata displays an amount: "$1,250.00", "€80.50", "1,000.00 CHF"."""
+    sign, text = ("-" if amount < 0 else ""), f"{abs(amount):,.2f}"
+    symbol = _CURRENCY_SYMBOLS.get(code)
+    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {code}"
+
+
 def custom_field_value(obj: CustomFieldValue, ctx: ApiContext) -> dict:
-    """`value` is typed as the real service sends it: "foo", 13, [998, "USD"], [1, 2]."""
+    """`value` is typed as the real service sends it: "foo", 13, [99800, "USD"], [1, 2]."""
     kind = obj.custom_field.value_type
     chosen = sorted(obj.choices.all(), key=lambda c: (c.position, c.pk))  # prefetched
     match kind:
         case "number":
-            value, display = _number(obj.number_value), f"{_number(obj.number_value)}"
+            value = _number(obj.number_value)
+            display = "" if value is None else f"{value}"
         case "currency":
-            amount = _number(obj.number_value)
-            value = [amount, obj.currency_code or "USD"]
-            display = f"{obj.number_value:,.2f} {obj.currency_code or 'USD'}"
+            code = obj.currency_code or "USD"
+            amount = obj.number_value if obj.number_value is not None else Decimal(0)
+            value, display = [cents(amount), code], money(amount, code)
         case "date":
             value = obj.date_value.isoformat() if obj.date_value else None
             display = value or ""
@@ -138,13 +159,17 @@ def custom_field_value(obj: CustomFieldValue, ctx: ApiContext) -> dict:
         case _:
             value, display = obj.text_value, obj.text_value or ""
     return {
-        "id": str(obj.pk),
-        "subject_type": obj.subject_type,
-        "subject_id": str(obj.subject_id),
-        "custom_field_id": str(obj.custom_field_id),
-        "custom_field_name": obj.custom_field.name,
+        "subject_type": recorded_subject_type(obj.subject_type),
+        "subject_id": obj.subject_id,
         "value": value,
+        "account_id": obj.account_id,
+        "custom_field_name": obj.custom_field.name,
+        "type": kind,
         "display_value": display,
+        "can_edit": ctx.user.can_write_groups,
         "created_at": ctx.time(obj.created_at),
         "updated_at": ctx.time(obj.updated_at),
+        "custom_field_id": str(obj.custom_field_id),
+        "setter_id": None if obj.setter_id is None else str(obj.setter_id),
+        "id": str(obj.pk),
     }

@@ -1,14 +1,12 @@
 """URL endpoints of the API: each picks the handler for its HTTP method."""
 
-from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.csrf import csrf_exempt
 
 from kantata_admin.sandbox.api import group_writes, groups, resources
+from kantata_admin.sandbox.api.endpoint import answered, api_endpoint
 from kantata_admin.sandbox.api.envelope import ApiContext, show_response
 from kantata_admin.sandbox.api.errors import ApiError, not_found, system_error
 from kantata_admin.sandbox.api.params import parse_id
-from kantata_admin.sandbox.auth import api_endpoint
 
 _NO_ROUTE = "No route matches this request."
 
@@ -65,7 +63,6 @@ rate_card_sets = _read_only(resources.list_rate_card_sets)
 external_references = _read_only(resources.list_external_references)
 
 
-@csrf_exempt
-@login_not_required
+@answered
 def no_route(request: HttpRequest, path: str = "") -> HttpResponse:
     return system_error(404, _NO_ROUTE)

@@ -1,9 +1,27 @@
 from django.db import models
 from django.utils import timezone
 
-from kantata_admin.sandbox.models.directory import Account, Workspace
+from kantata_admin.sandbox.models.directory import Account, SandboxUser, Workspace
 
 GROUP_SUBJECT = "WorkspaceGroup"
+# Subjects are stored by class name; the recorded answers spell them snake_case
+# (`"subject_type":"workspace_group"`) and queries may use either spelling.
+_SUBJECT_SPELLINGS = {
+    "WorkspaceGroup": GROUP_SUBJECT,
+    "workspace_group": GROUP_SUBJECT,
+    "Workspace": "Workspace",
+    "workspace": "Workspace",
+}
+
+
+def stored_subject_type(spelling: str) -> str | None:
+    """The stored subject type a query's `subject_type` names, or None when unknown."""
+    return _SUBJECT_SPELLINGS.get(spelling.strip())
+
+
+def recorded_subject_type(stored: str) -> str:
+    """`WorkspaceGroup` -> `workspace_group`, as the real service answers."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in stored).lstrip("_")
 
 
 class RateCardSet(models.Model):
@@ -37,14 +55,14 @@ class WorkspaceGroup(models.Model):
     # LOWER and LIKE fold ASCII letters only ("Äpfel" vs "äpfel"). Casefolding can
     # lengthen a name ("ß" -> "ss"), at most threefold.
     name_key = models.CharField(max_length=255 * 3, editable=False)
-    # The real service answers null for empty notes but "" for the other text fields.
+    # Recorded: text never set is null, text cleared is "": both are kept as written.
     notes = models.TextField(null=True, blank=True)  # noqa: DJ001
     company = models.BooleanField(default=False)
-    contact_name = models.CharField(max_length=255, blank=True, default="")
-    email = models.CharField(max_length=255, blank=True, default="")
-    phone_number = models.CharField(max_length=100, blank=True, default="")
-    address = models.CharField(max_length=500, blank=True, default="")
-    website = models.CharField(max_length=255, blank=True, default="")
+    contact_name = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
+    email = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
+    phone_number = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
+    address = models.CharField(max_length=500, null=True, blank=True)  # noqa: DJ001
+    website = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
     workspaces = models.ManyToManyField(Workspace, related_name="groups", blank=True)
     rate_card_sets = models.ManyToManyField(RateCardSet, related_name="groups", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -120,6 +138,10 @@ class CustomFieldValue(models.Model):
     currency_code = models.CharField(max_length=3, blank=True, default="")
     date_value = models.DateField(null=True, blank=True)
     choices = models.ManyToManyField(CustomFieldChoice, related_name="values", blank=True)
+    # Who last set the value (the recorded `setter_id`).
+    setter = models.ForeignKey(
+        SandboxUser, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
