@@ -1,0 +1,86 @@
+"""Deleting a group: confirmation naming it, two upstream calls, the row leaving the list
+under htmx, a group already deleted elsewhere reported as such, one audit entry."""
+
+import pytest
+from django.urls import reverse
+
+from kantata_admin.audit.models import Action, AuditEntry, Outcome
+from kantata_admin.groups.services import AlreadyDeleted, workspace_group_delete
+from kantata_admin.kantata import NotFound, PermissionDenied, track_calls
+
+pytestmark = pytest.mark.django_db
+
+
+def test_delete_reads_the_last_values_then_deletes_in_two_calls(kantata, editor, group):
+    with track_calls() as calls:
+        workspace_group_delete(client=kantata, actor=editor, group_id=group.id)
+    assert [c.method for c in calls.calls] == ["GET", "DELETE"]
+    with pytest.raises(NotFound):
+        kantata.workspace_groups.get(group.id)
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.outcome, entry.group_name) == (
+        Action.GROUP_DELETE,
+        Outcome.SUCCESS,
+        group.name,
+    )
+    # The last known values, kept for the record.
+    assert entry.changes["fields"]["email"] == {"before": "before@example.test", "after": None}
+    assert entry.changes["workspaces_removed"] == sorted(w.title for w in group.workspaces)
+
+
+def test_a_group_deleted_elsewhere_is_reported_as_such(kantata, editor, group):
+    kantata.workspace_groups.delete(group.id)
+    with pytest.raises(AlreadyDeleted):
+        workspace_group_delete(client=kantata, actor=editor, group_id=group.id)
+    entry = AuditEntry.objects.get()
+    assert entry.outcome == Outcome.ERROR and entry.request_id
+
+
+def test_kantata_refusing_the_delete_keeps_the_group(readonly_kantata, kantata, editor, group):
+    with pytest.raises(PermissionDenied):
+        workspace_group_delete(client=readonly_kantata, actor=editor, group_id=group.id)
+    assert kantata.workspace_groups.get(group.id).name == group.name
+    assert AuditEntry.objects.get().outcome == Outcome.ERROR
+
+
+def test_the_confirmation_names_the_group(connect, editor, login, group):
+    connect(editor)
+    page = login(editor).get(reverse("groups:delete", args=[group.id]))
+    assert page.status_code == 200
+    assert f"Delete “{group.name}”?" in page.text
+
+
+def test_with_htmx_the_row_leaves_the_list(connect, editor, login, kantata, group):
+    connect(editor)
+    response = login(editor).post(
+        reverse("groups:delete", args=[group.id]),
+        {"name": group.name},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200 and response.text == ""
+    with pytest.raises(NotFound):
+        kantata.workspace_groups.get(group.id)
+
+
+def test_with_htmx_a_group_deleted_elsewhere_says_so_in_its_row(
+    connect, editor, login, kantata, group
+):
+    connect(editor)
+    kantata.workspace_groups.delete(group.id)
+    response = login(editor).post(
+        reverse("groups:delete", args=[group.id]),
+        {"name": group.name},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert f"“{group.name}” had already been deleted elsewhere." in response.text
+    assert response.text.lstrip().startswith("<tr")
+
+
+def test_without_htmx_a_delete_goes_back_to_the_list_with_a_message(connect, editor, login, group):
+    connect(editor)
+    client = login(editor)
+    response = client.post(reverse("groups:delete", args=[group.id]), {"name": group.name})
+    assert response.status_code == 302 and response["Location"] == reverse("groups:list")
+    shown = [str(m) for m in response.wsgi_request._messages]
+    assert shown == [f"Deleted “{group.name}”."]

@@ -1,0 +1,35 @@
+"""Roles on every write: viewers are refused by the server, and see no write control."""
+
+import pytest
+from django.urls import reverse
+
+from kantata_admin.audit.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+WRITE_URLS = [
+    ("groups:create", []),
+    ("groups:edit", [1]),
+    ("groups:delete", [1]),
+    ("groups:workspace_search", []),
+]
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("htmx", [False, True])
+@pytest.mark.parametrize(("name", "args"), WRITE_URLS)
+def test_a_viewer_is_refused_every_write_url(connect, viewer, login, name, args, method, htmx):
+    connect(viewer)
+    client = login(viewer)
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = getattr(client, method)(reverse(name, args=args), {"name": "x"}, headers=headers)
+    assert response.status_code in (403, 405)
+    if response.status_code == 403:
+        assert "Your role does not allow this" in response.text
+    assert not AuditEntry.objects.exists()
+
+
+def test_an_editor_may_open_the_create_form(editor, login):
+    response = login(editor).get(reverse("groups:create"))
+    assert response.status_code == 200
+    assert 'name="name"' in response.text
