@@ -33,3 +33,32 @@ def test_an_editor_may_open_the_create_form(editor, login):
     response = login(editor).get(reverse("groups:create"))
     assert response.status_code == 200
     assert 'name="name"' in response.text
+
+
+def test_a_viewer_sees_no_write_control(connect, viewer, login, group):
+    connect(viewer)
+    client = login(viewer)
+    pages = [
+        client.get(reverse("groups:list"), {"matching": group.name}),
+        client.get(reverse("groups:detail", args=[group.id])),
+    ]
+    for page in pages:
+        assert page.status_code == 200
+        assert group.name in page.text
+        for control in (
+            'href="/groups/new/"',
+            f"/groups/{group.id}/edit/",
+            f"/groups/{group.id}/delete/",
+        ):
+            assert control not in page.text
+
+
+def test_an_editor_sees_the_write_controls_and_the_history(connect, editor, login, group):
+    connect(editor)
+    client = login(editor)
+    listing = client.get(reverse("groups:list"), {"matching": group.name})
+    assert 'href="/groups/new/"' in listing.text
+    assert f'hx-post="/groups/{group.id}/delete/"' in listing.text
+    detail = client.get(reverse("groups:detail", args=[group.id]))
+    assert f'href="/groups/{group.id}/edit/"' in detail.text
+    assert "History" in detail.text
