@@ -249,7 +249,7 @@ class GroupFilterForm(forms.Form):
 
     order = forms.ChoiceField(label="Sort by", required=False, choices=ORDER_CHOICES)
     per_page = forms.TypedChoiceField(
-        label="Rows per page",
+        label="Per page",
         required=False,
         choices=[(size, str(size)) for size in PAGE_SIZES],
         coerce=int,
