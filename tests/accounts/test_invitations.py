@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from kantata_admin.accounts.models import Invitation, Role, User
@@ -56,8 +57,35 @@ def test_expired_invitation_is_refused(client, team_admin, mailoutbox):
     Invitation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     response = client.get(link)
     assert response.status_code == 410
-    assert b"expired" in response.content
+    assert b"The invitation has expired." in response.content
+    # The refused link opened nothing: no invitation waits in the session for a sign-up.
+    assert "invitation_id" not in client.session
     assert client.get("/accounts/signup/").templates[0].name == "account/signup_closed.html"
+    assert Invitation.objects.get().accepted_at is None
+
+
+@pytest.mark.parametrize("lapse", ["expired", "revoked"])
+def test_an_invitation_that_lapses_while_signing_up_creates_no_member(
+    client, team_admin, mailoutbox, lapse
+):
+    link = _invite(client, team_admin, mailoutbox)
+    form = client.get(link, follow=True)
+    assert form.redirect_chain[-1][0] == "/accounts/signup/"
+    assert b"newcomer@team.test" in form.content  # the sign-up form is open
+    invitation = Invitation.objects.get()
+    if lapse == "expired":
+        Invitation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    else:
+        admin = Client()
+        admin.force_login(team_admin)
+        admin.post(f"/team/invitations/{invitation.pk}/revoke")
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "newcomer@team.test", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.templates[0].name == "account/signup_closed.html"
+    assert not User.objects.filter(email="newcomer@team.test").exists()
+    assert Invitation.objects.get().status == lapse
 
 
 def test_invitation_is_for_its_own_address_only(client, team_admin, mailoutbox):
@@ -121,6 +149,12 @@ def test_revoked_invitation_cannot_be_used(client, team_admin, mailoutbox):
     link = _invite(client, team_admin, mailoutbox)
     client.force_login(team_admin)
     invitation = Invitation.objects.get()
-    client.post(f"/team/invitations/{invitation.pk}/revoke")
+    revoked = client.post(f"/team/invitations/{invitation.pk}/revoke", follow=True)
+    assert b"The invitation for newcomer@team.test is revoked." in revoked.content
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None and invitation.status == "revoked"
     client.logout()
-    assert client.get(link).status_code == 410
+    response = client.get(link)
+    assert response.status_code == 410
+    assert b"The invitation was withdrawn." in response.content
+    assert "invitation_id" not in client.session

@@ -45,9 +45,13 @@ def test_wrong_password_is_refused_with_a_clear_message(client, viewer):
 def test_logout_ends_the_session(client, viewer):
     _verified(viewer)
     client.post("/accounts/login/", {"login": viewer.email, "password": PASSWORD})
+    signed_in = client.get("/")
+    assert signed_in.status_code == 200 and signed_in.wsgi_request.user == viewer
     response = client.post("/accounts/logout/")
     assert response.status_code == 302
-    assert client.get("/").status_code == 302
+    after = client.get("/")
+    assert after.status_code == 302 and after["Location"].startswith("/accounts/login/")
+    assert "_auth_user_id" not in client.session
 
 
 def test_repeated_failed_logins_are_rate_limited(client, viewer):
@@ -61,8 +65,19 @@ def test_repeated_failed_logins_are_rate_limited(client, viewer):
 
 
 def test_deactivated_member_cannot_sign_in(client, make_member):
-    member = _verified(make_member("editor", is_active=False))
+    member = _verified(make_member("editor"))
+    # The same address and password sign in while the member is active...
     client.post("/accounts/login/", {"login": member.email, "password": PASSWORD})
+    assert client.get("/").wsgi_request.user == member
+    client.post("/accounts/logout/")
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+    # ...and not once they are deactivated, with a page that says so.
+    response = client.post(
+        "/accounts/login/", {"login": member.email, "password": PASSWORD}, follow=True
+    )
+    assert not response.wsgi_request.user.is_authenticated
+    assert b"This account is inactive." in response.content
     assert client.get("/").status_code == 302
 
 

@@ -3,6 +3,8 @@ import re
 import pytest
 from django.test import Client
 
+from tests.core.failing_urls import SECRET_DETAIL
+
 
 def test_unknown_page_shows_a_styled_404(client, viewer):
     client.force_login(viewer)
@@ -20,13 +22,18 @@ def test_signed_in_pages_are_never_cached(client, team_admin, path):
     assert "no-store" in response["Cache-Control"]
 
 
-def test_server_error_shows_a_page_without_details(db, settings):
-    from kantata_admin.core.views import server_error
-
-    response = server_error(Client().get("/healthz").wsgi_request)
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_server_error_shows_a_page_without_details(db, settings, viewer, signed_in):
+    """A view that raises reaches the project's handler500, as in production."""
+    settings.ROOT_URLCONF = "tests.core.failing_urls"
+    browser = Client(raise_request_exception=False)
+    if signed_in:
+        browser.force_login(viewer)
+    response = browser.get("/fail/")
     assert response.status_code == 500
-    assert b"Something went wrong" in response.content
-    assert b"Traceback" not in response.content
+    page = response.content.decode()
+    assert "Something went wrong" in page and "app.css" in page
+    assert SECRET_DETAIL not in page and "Traceback" not in page and "RuntimeError" not in page
 
 
 def test_password_reset_sends_a_link_by_email(client, viewer, mailoutbox):

@@ -110,16 +110,32 @@ def test_production_without_redis_shares_its_cache_through_the_database(tmp_path
     assert result.stdout.split() == ["v", "DatabaseCache"], result.stderr
 
 
-def test_behind_a_proxy_the_client_address_comes_from_the_forwarded_header():
+# A request through the proxy: the proxy's own address, the client's in X-Forwarded-For.
+_SEEN_BY_THE_APP = (
+    "from django.test import RequestFactory; from allauth.account.adapter import get_adapter;"
+    " r = RequestFactory().get('/', REMOTE_ADDR='10.0.0.2', HTTP_X_FORWARDED_FOR='203.0.113.7',"
+    " HTTP_X_FORWARDED_PROTO='https');"
+    " print(get_adapter(r).get_client_ip(r), r.is_secure())"
+)
+
+
+@pytest.mark.parametrize(
+    ("trust", "client_address", "secure"),
+    [("true", "203.0.113.7", "True"), ("false", "10.0.0.2", "False")],
+)
+def test_behind_a_proxy_the_client_address_comes_from_the_forwarded_header(
+    trust, client_address, secure
+):
+    """Trusted, the proxy's headers name the client (whose address the login rate limit
+    counts) and HTTPS; untrusted, a client could forge them, so they are ignored."""
     result = _manage(
         "shell",
         "--no-imports",
         "-c",
-        "from django.conf import settings as s; print(s.ALLAUTH_TRUSTED_PROXY_COUNT,"
-        " s.SECURE_PROXY_SSL_HEADER)",
-        env={**PRODUCTION_ENV, "TRUST_X_FORWARDED_PROTO": "true"},
+        _SEEN_BY_THE_APP,
+        env={**PRODUCTION_ENV, "TRUST_X_FORWARDED_PROTO": trust},
     )
-    assert result.stdout.split()[0] == "1", result.stderr
+    assert result.stdout.split() == [client_address, secure], result.stderr
 
 
 def test_check_deploy_warns_when_the_sandbox_is_mounted_in_production():
