@@ -61,11 +61,6 @@ class KantataConnectionAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
-    def get_actions(self, request: HttpRequest, *args, **kwargs):
-        actions = super().get_actions(request, *args, **kwargs)
-        actions.pop("delete_selected", None)  # deleting must go through the service
-        return actions
-
     @admin.action(description="Disconnect the selected connections", permissions=["delete"])
     def disconnect(self, request: HttpRequest, queryset) -> None:
         count = 0
@@ -82,6 +77,7 @@ class KantataConnectionAdmin(admin.ModelAdmin):
     def delete_model(self, request: HttpRequest, obj: KantataConnection) -> None:
         connection_delete(obj)
 
+    # Django's own "Delete selected" lands here too: it also revokes.
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
         for connection in queryset:
             connection_delete(connection)
