@@ -33,15 +33,15 @@ def assert_system_400(response) -> None:
 @pytest.mark.parametrize(
     ("path", "params"),
     [
-        ("workspace_groups", {"only": f"1,{BIG}"}),
-        ("workspace_groups", {"only": "0"}),
         ("workspace_groups", {"has_value_for_custom_field_ids": str(BIG)}),
         ("workspace_groups", {"by_custom_text_value": f"{BIG}:x"}),
         ("workspace_groups", {"by_custom_choice_value": f"1:{BIG}"}),
         ("workspaces", {"workspace_groups": str(BIG * 1000)}),
-        ("workspaces", {"only": "-3"}),
-        ("custom_field_values", {"with_subject_id": str(BIG)}),
-        ("custom_field_values", {"with_custom_field_id": str(BIG)}),
+        ("custom_field_values", {"subject_type": "workspace_group", "with_subject_id": str(BIG)}),
+        (
+            "custom_field_values",
+            {"subject_type": "workspace_group", "with_custom_field_id": str(BIG)},
+        ),
         ("custom_field_choices", {"for_custom_fields": str(BIG)}),
         ("external_references", {"with_subject_id": str(BIG)}),
     ],

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Exists, OuterRef, Q
 
 from kantata_admin.sandbox.api.errors import bad_request
-from kantata_admin.sandbox.api.params import is_id
+from kantata_admin.sandbox.api.params import parse_id
 from kantata_admin.sandbox.models import CustomFieldValue
 from kantata_admin.sandbox.models.groups import GROUP_SUBJECT
 
@@ -23,6 +23,7 @@ _FIELD_ID = re.compile(r"^\d+$")
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 # date.fromisoformat alone also takes 20240821 and week dates (2024-W34-3).
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+MAX_STORED_NUMBER = Decimal(10) ** 14
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,10 @@ def parse_clauses(raw: str, name: str) -> list[Clause]:
     clauses = []
     for part in parts:
         field_id, colon, argument = part.strip().partition(":")
-        if not _FIELD_ID.match(field_id) or not is_id(int(field_id)):
+        number = parse_id(field_id) if _FIELD_ID.match(field_id) else None
+        if number is None:
             raise bad_request(f"{name}: {field_id!r} is not a custom field id in {raw!r}.")
-        clauses.append(Clause(int(field_id), argument if colon else None))
+        clauses.append(Clause(number, argument if colon else None))
     return clauses
 
 
@@ -76,6 +78,9 @@ def _decimal(text: str, name: str) -> Decimal:
         raise bad_request(f"{name}: {text!r} is not a number.") from None
     if not value.is_finite():
         raise bad_request(f"{name}: {text!r} is not a number.")
+    if abs(value) >= MAX_STORED_NUMBER:
+        # Past what the value column holds (18 digits, 4 of them decimals).
+        raise bad_request(f"{name}: {text!r} is out of range.")
     return value
 
 
@@ -125,8 +130,8 @@ def _choice_filter(field_id: int, arg: str, name: str) -> Q:
         part = part.strip()
         if part.lower() == "blank":
             blank = True
-        elif _FIELD_ID.match(part) and is_id(int(part)):
-            wanted.append(int(part))
+        elif _FIELD_ID.match(part) and (choice := parse_id(part)) is not None:
+            wanted.append(choice)
         else:
             raise bad_request(f"{name}: {part!r} is not a choice id or 'blank'.")
     result = Q(pk__in=[])

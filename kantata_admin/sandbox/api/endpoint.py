@@ -56,6 +56,13 @@ def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _has_nul(request: HttpRequest) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in request.GET.lists()
+    )
+
+
 def answered(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Request id, conditional GET, one log line per call, and never an HTML 500."""
 
@@ -98,6 +105,9 @@ def api_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
         token = bearer_token(request)
         if token is None:
             return oauth_error()
+        if _has_nul(request):
+            # PostgreSQL cannot compare text with NUL in it: refused here, for every filter.
+            return system_error(400, "Query parameters cannot contain NUL characters.")
         limited = ratelimit.check(token)
         if limited is not None:
             return limited

@@ -17,7 +17,7 @@ from django.db.models import F, Model, QuerySet
 from django.db.models.expressions import OrderBy
 from django.http import HttpRequest, JsonResponse, QueryDict
 
-from kantata_admin.sandbox.api.errors import bad_request, not_found
+from kantata_admin.sandbox.api.errors import not_found
 from kantata_admin.sandbox.api.params import SINGLE, Paging, paging, word_list
 from kantata_admin.sandbox.models import SandboxUser
 from kantata_admin.sandbox.responses import KantataJsonResponse
@@ -108,28 +108,24 @@ def parse_shape(resource: Resource, params: QueryDict, *, ordered: bool = True) 
 def single_shape(resource: Resource, params: QueryDict) -> Shape:
     """The shape of a show, create or update answer: one record, so order and paging
     parameters mean nothing there and are not read."""
-    includes = word_list(params, "include")
-    unknown = [name for name in includes if name not in resource.includes]
-    if unknown:
-        raise bad_request(f"Cannot include {', '.join(unknown)} on {resource.key}.")
-    # Unknown optional fields are ignored, as the real service does.
+    # Unknown includes and optional fields are ignored, not refused (Brainstem).
+    includes = [name for name in word_list(params, "include") if name in resource.includes]
     optional = [f for f in word_list(params, "optional_fields") if f in resource.optional_fields]
     return Shape(
         includes=list(dict.fromkeys(includes)),
-        optional_fields=optional,
+        optional_fields=list(dict.fromkeys(optional)),
         ordering=[],
         page=SINGLE,
     )
 
 
 def parse_order(resource: Resource, raw: str | None) -> list[OrderBy]:
-    text = (raw or "").strip() or resource.default_order
-    name, _, direction = text.partition(":")
-    direction = direction.strip().lower()
-    if name.strip() not in resource.orders or direction not in ("asc", "desc"):
-        valid = ", ".join(f"{n}:asc, {n}:desc" for n in resource.orders)
-        raise bad_request(f"{text!r} is not a valid order. Valid values: {valid}.")
-    return resource.orders[name.strip()](direction == "desc")
+    """Brainstem's order: an unknown field falls back to the default order, and only the
+    exact word `desc` sorts descending (`DESC`, `down` or nothing sort ascending)."""
+    name, _, direction = (raw or "").strip().partition(":")
+    if name.strip() not in resource.orders:
+        name, _, direction = resource.default_order.partition(":")
+    return resource.orders[name.strip()](direction.strip() == "desc")
 
 
 def render(
@@ -156,14 +152,23 @@ def render(
             for obj in related:
                 body[include.key][str(obj.pk)] = include.serialize(obj, ctx)
         body[resource.key][str(record.pk)] = data
-    size = shape.page.size
-    body["meta"] = {
-        "count": count,
-        "page_count": math.ceil(count / size),
-        "page_number": shape.page.number,
-        "page_size": size,
-    }
+    body["meta"] = _meta(count, shape.page)
     return body
+
+
+def _meta(count: int, page: Paging) -> dict[str, int]:
+    """Brainstem's meta: an empty result is page 0 of 0; an `only` request is one page."""
+    if count == 0:
+        size = 0 if page.unpaged else page.size
+        return {"count": 0, "page_count": 0, "page_number": 0, "page_size": size}
+    if page.unpaged:
+        return {"count": count, "page_count": 1, "page_number": 1, "page_size": count}
+    return {
+        "count": count,
+        "page_count": math.ceil(count / page.size),
+        "page_number": page.number,
+        "page_size": page.size,
+    }
 
 
 def list_response(

@@ -143,7 +143,7 @@ def filter_groups(ctx: ApiContext) -> QuerySet[WorkspaceGroup]:
     if "search" in query and not params.is_only_request(query):
         raise bad_request("search is unavailable for workspace_groups.")
     groups = WorkspaceGroup.objects.filter(account=ctx.account)
-    only = params.id_list(query, "only")
+    only = params.only_ids(query)
     if only is not None:
         groups = groups.filter(pk__in=only)
     if matching := params.present(query, "matching"):

@@ -1,8 +1,9 @@
-"""Reading query parameters strictly: anything malformed is a 400 system error."""
+"""Reading query parameters: filters strictly (anything malformed is a 400 system error),
+paging and `only` leniently, as Brainstem, the framework of the real API, reads them."""
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, tzinfo
+from datetime import UTC, datetime, time, tzinfo
 from typing import Any
 
 from django.http import QueryDict
@@ -16,6 +17,13 @@ _INTEGER = re.compile(r"^[+-]?\d+$")
 _TRUE = frozenset({"true", "t", "1", "yes", "on"})
 _FALSE = frozenset({"false", "f", "0", "no", "off"})
 MAX_PER_PAGE = 200
+DEFAULT_PER_PAGE = 20
+# More ids than a request line can carry anyway (gunicorn's is 4094 bytes).
+MAX_ONLY_IDS = 1000
+# Ruby's String#to_i: leading spaces, a sign and digits; whatever follows is ignored.
+_RUBY_INTEGER = re.compile(r"^\s*([+-]?\d+)")
+# Page numbers past this all name the same (empty) page; keeps int() off huge strings.
+MAX_PAGE = 10**15
 # Ids are bigint primary keys: anything outside would overflow the database driver.
 MAX_ID = 2**63 - 1
 
@@ -31,7 +39,10 @@ def present(params: QueryDict, name: str) -> str | None:
 def to_int(raw: str, name: str) -> int:
     if not _INTEGER.fullmatch(raw.strip()):
         raise bad_request(f"{name} must be an integer, not {raw!r}.")
-    return int(raw)
+    try:
+        return int(raw)
+    except ValueError:  # past int()'s limit on digits
+        raise bad_request(f"{name} is too large.") from None
 
 
 def is_id(value: int) -> bool:
@@ -112,6 +123,31 @@ def is_only_request(params: QueryDict) -> bool:
     return present(params, "only") is not None
 
 
+def only_ids(params: QueryDict) -> list[int] | None:
+    """`only=5,6,7`, leniently (Brainstem): parts that are not ids are dropped, so
+    `only=x` asks for nothing; None when there is no `only` at all."""
+    raw = present(params, "only")
+    if raw is None:
+        return None
+    ids = [value for part in raw.split(",") if (value := parse_id(part.strip())) is not None]
+    ids = list(dict.fromkeys(ids))
+    if len(ids) > MAX_ONLY_IDS:
+        raise bad_request(f"only accepts at most {MAX_ONLY_IDS} ids.")
+    return ids
+
+
+def ruby_to_i(raw: str | None, ceiling: int = MAX_PAGE) -> int:
+    """What Ruby's `to_i` makes of a parameter: its leading integer, else 0 ("abc", ""),
+    capped at `ceiling` either way so that no huge number reaches arithmetic or SQL."""
+    match = _RUBY_INTEGER.match(raw or "")
+    if match is None:
+        return 0
+    digits = match.group(1)
+    if len(digits.lstrip("+-")) > len(str(ceiling)):
+        return -ceiling if digits.startswith("-") else ceiling
+    return max(-ceiling, min(ceiling, int(digits)))
+
+
 def word_list(params: QueryDict, name: str) -> list[str]:
     raw = params.get(name) or ""
     return [part.strip() for part in raw.split(",") if part.strip()]
@@ -131,7 +167,15 @@ def timestamp(params: QueryDict, name: str, zone: tzinfo) -> datetime | None:
         value = None
     if value is None:
         raise bad_request(f"{name} must be an ISO 8601 date-time, not {raw!r}.")
-    return value if value.tzinfo else value.replace(tzinfo=zone)
+    value = value if value.tzinfo else value.replace(tzinfo=zone)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        # 9999-12-31T23:59:59-12:00 is past the last moment a datetime holds, and
+        # 0001-01-01T00:00:00+14:00 before the first: they compare as those ends.
+        return (
+            datetime.max.replace(tzinfo=UTC) if value.year > 1 else datetime.min.replace(tzinfo=UTC)
+        )
 
 
 @dataclass(frozen=True)
@@ -139,19 +183,25 @@ class Paging:
     offset: int
     size: int
     number: int
+    unpaged: bool = False  # an `only` request: every match at once
 
 
-SINGLE = Paging(offset=0, size=20, number=1)  # what show, create and update answer with
+SINGLE = Paging(offset=0, size=DEFAULT_PER_PAGE, number=1)  # show, create and update
+UNPAGED = Paging(offset=0, size=MAX_ONLY_IDS, number=1, unpaged=True)
 
 
 def paging(params: QueryDict) -> Paging:
-    """page/per_page, unless both limit and offset are given, which then win."""
-    # The seed: "If both limit and offset are passed then page and per_page are ignored,
-    # otherwise behavior falls back to page and per_page" - a lone one is not even read.
+    """Brainstem's lenient paging: `per_page` above 200 is 200, below 1 or not a number
+    the default 20; `page` below 1 is 1; `limit` (clamped to 1-200) and `offset` (at
+    least 0) win, but only when both are given. Nothing here is ever a 400."""
+    if is_only_request(params):
+        return UNPAGED
     if present(params, "limit") is not None and present(params, "offset") is not None:
-        limit = integer(params, "limit", minimum=1, maximum=MAX_PER_PAGE)
-        offset = integer(params, "offset", minimum=0)
+        limit = max(1, min(MAX_PER_PAGE, ruby_to_i(params.get("limit"))))
+        offset = max(0, ruby_to_i(params.get("offset")))
         return Paging(offset=offset, size=limit, number=offset // limit + 1)
-    page = integer(params, "page", minimum=1) or 1
-    per_page = integer(params, "per_page", minimum=1, maximum=MAX_PER_PAGE) or 20
+    per_page = min(MAX_PER_PAGE, ruby_to_i(params.get("per_page")))
+    if per_page < 1:
+        per_page = DEFAULT_PER_PAGE
+    page = max(1, ruby_to_i(params.get("page")))
     return Paging(offset=(page - 1) * per_page, size=per_page, number=page)

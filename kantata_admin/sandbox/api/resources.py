@@ -98,7 +98,7 @@ def users_me(request: HttpRequest, ctx: ApiContext) -> JsonResponse:
 
 
 def _only(queryset: QuerySet, ctx: ApiContext) -> QuerySet:
-    only = params.id_list(ctx.params, "only")
+    only = params.only_ids(ctx.params)
     return queryset if only is None else queryset.filter(pk__in=only)
 
 
