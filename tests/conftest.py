@@ -102,6 +102,11 @@ def kantata_sandbox(sandbox, settings):
     """Point the dashboard's Kantata OX settings at the session's sandbox server."""
     settings.KANTATA_API_URL = sandbox.api_url
     settings.KANTATA_OAUTH_URL = sandbox.oauth_url
+    # As settings.py does for KANTATA_OAUTH_URL: the browser may be sent there by a form.
+    settings.SECURE_CSP = {
+        **settings.SECURE_CSP,
+        "form-action": [*settings.SECURE_CSP["form-action"], sandbox.base],
+    }
     return sandbox
 
 
