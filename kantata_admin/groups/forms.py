@@ -108,6 +108,7 @@ class GroupForm(forms.Form):
     opened = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.editing = editing
         self.opened_values: GroupValues | None = None
