@@ -90,6 +90,11 @@ class AuditEntry(models.Model):
         return self.outcome == Outcome.SUCCESS
 
     @property
+    def group_still_linkable(self) -> bool:
+        """Whether the group's page can be linked: a Kantata id, and not deleted here."""
+        return self.group_id.isdigit() and self.action != Action.GROUP_DELETE
+
+    @property
     def field_changes(self) -> list[tuple[str, Any, Any]]:
         """(field, before, after) from `changes["fields"]`, for display."""
         fields = self.changes.get("fields") if isinstance(self.changes, dict) else None
