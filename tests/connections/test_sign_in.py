@@ -1,9 +1,15 @@
 """Optional "Sign in with Kantata OX" for the accounts in KANTATA_ALLOWED_ACCOUNT_IDS."""
 
-import pytest
-from django.contrib.auth import get_user_model
+import json
 
-from kantata_admin.connections import adapter
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+
+from kantata_admin.connections import adapter, crypto
 from kantata_admin.connections.models import KantataConnection
 from kantata_admin.connections.services import client_with_token
 from tests.sandbox_harness import EDITOR_EMAIL, OTHER_ACCOUNT_EMAIL
@@ -67,3 +73,23 @@ def test_sign_in_as_an_existing_members_address_is_refused(acme_only, flow, make
     response = flow.callback(flow.approve(EDITOR_EMAIL))
     _ends_on_sign_in_saying(flow, response, adapter.SIGN_IN_EMAIL_TAKEN)
     assert not KantataConnection.objects.exists()
+
+
+def test_a_sign_in_waiting_for_two_factor_keeps_no_token_in_the_session(
+    acme_only, flow, make_member
+):
+    member = make_member("editor", "two-factor@team.test")
+    EmailAddress.objects.create(user=member, email=member.email, primary=True, verified=True)
+    TOTP.activate(member, generate_totp_secret())
+    flow.start(process="login", next_url="/")
+    values = flow.approve(EDITOR_EMAIL)
+    uid = client_with_token(flow.sandbox.token(EDITOR_EMAIL)).users.me().id
+    SocialAccount.objects.create(user=member, provider="kantata", uid=uid)
+
+    page = flow.land(flow.callback(values))
+
+    assert "/accounts/2fa/authenticate/" in page.wsgi_request.path
+    connection = KantataConnection.objects.get(user=member)
+    token = crypto.unseal(connection.access_token_encrypted, owner_id=member.pk, purpose="access")
+    sessions = [session.get_decoded() for session in Session.objects.all()]
+    assert sessions and all(token not in json.dumps(data) for data in sessions)
