@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -33,8 +34,9 @@ if TYPE_CHECKING:
     from .client import KantataClient
 
 GROUP_SUBJECT = "WorkspaceGroup"
-# The sandbox does not accept the recorded snake_case spelling yet (developer A's side).
-GROUP_VALUE_SUBJECT = GROUP_SUBJECT
+# Custom field values are asked for (and answer) with the subject type in snake_case, as
+# recorded from the real service; the spec's "WorkspaceGroup" is accepted and converted.
+GROUP_VALUE_SUBJECT = "workspace_group"
 Payload = WorkspaceGroupInput | Mapping[str, Any]
 
 
@@ -113,7 +115,8 @@ def _subject_params(subject_type: str, subject_ids: Iterable[IdLike] | None) -> 
 def _value_subject_params(
     subject_type: str, subject_ids: Iterable[IdLike] | None
 ) -> dict[str, str]:
-    return _subject_params(subject_type, subject_ids)
+    snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", encode_text(subject_type, name="subject_type"))
+    return _subject_params(snake.lower(), subject_ids)
 
 
 def _custom_field_params(subject_type: str) -> dict[str, str]:
@@ -346,7 +349,10 @@ class CustomFieldChoices(_Resource):
 
 
 class CustomFieldValues(_Resource):
-    """`/custom_field_values` of a subject type, optionally of some subjects only."""
+    """`/custom_field_values` of a subject type, optionally of some subjects only.
+
+    `subject_type` is sent snake_case (`workspace_group`), as the real service was recorded
+    answering it; `WorkspaceGroup` is accepted too."""
 
     path = "/custom_field_values.json"
 

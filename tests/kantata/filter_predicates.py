@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from kantata_admin.kantata import WorkspaceGroup
+from kantata_admin.kantata import WorkspaceGroup, typed_value
 
 REFERENCE_FILTERS = {
     "external_reference_service_name": "service_name",
@@ -23,6 +23,13 @@ REFERENCE_FILTERS = {
 TIMES = ("created_after", "created_before", "updated_after", "updated_before")
 
 Predicate = Callable[[WorkspaceGroup], bool]
+
+
+def money(value) -> tuple[Decimal, str]:
+    """A currency value as the filter takes it: the amount in units (the API sends cents)
+    and the ISO code."""
+    parsed = typed_value("currency", value)
+    return parsed.amount, parsed.currency
 
 
 def _custom_matches(seeded, name: str) -> Callable:
@@ -43,9 +50,11 @@ def _custom_matches(seeded, name: str) -> Callable:
     def currency(g, f, c):
         # amount equality, and the ISO code (any case) when given
         v = value(g, f)
-        return bool(v) and (
-            Decimal(str(v[0])) == Decimal(str(c.amount))
-            and (c.currency is None or c.currency.lower() == v[1].lower())
+        if not v:
+            return False
+        amount, code = money(v)
+        return amount == Decimal(str(c.amount)) and (
+            c.currency is None or c.currency.lower() == code.lower()
         )
 
     def day(g, f, c):

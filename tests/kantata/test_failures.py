@@ -115,12 +115,22 @@ def test_duplicate_name_fails_validation_with_its_field(client, new_group):
     assert all(e.field and e.message for e in error.errors)
 
 
-def test_bad_query_is_a_bad_request(client):
-    # The client refuses bad values itself, so go under it to reach the server's 400.
-    with pytest.raises(BadRequest) as caught:
-        client.request("GET", "/workspace_groups.json", params={"order": "colour:asc"})
-    assert caught.value.status == 400
-    assert caught.value.details[0].type == "system"
+def test_bad_query_is_a_bad_request_with_its_request_id(client, caplog):
+    # The client refuses bad values itself, so go under it to reach the server's 400. (An
+    # unknown order is not one: like the real service, the sandbox falls back to its
+    # default order.)
+    with (
+        caplog.at_level("INFO", logger="kantata_admin.kantata"),
+        pytest.raises(BadRequest) as caught,
+    ):
+        client.request("GET", "/workspace_groups.json", params={"created_after": "soon"})
+    error = caught.value
+    assert error.status == 400
+    assert error.details[0].type == "system"
+    # The answer's X-Request-Id: on the error, in its message, and in the call's log line.
+    assert error.request_id and len(error.request_id) >= 8
+    assert str(error).endswith(f"(request id {error.request_id})")
+    assert [r.kantata_request_id for r in caplog.records] == [error.request_id]
 
 
 def test_rate_limit_is_reported_with_retry_after(sandbox, fresh_token):
@@ -184,6 +194,9 @@ def test_malformed_json_is_reported(sandbox, fresh_token, faulty):
     with pytest.raises(MalformedResponse) as caught:
         faulty.workspace_groups.list()
     assert caught.value.path == "/workspace_groups.json"
+    # An answer that does not parse is still one Kantata's support can look up.
+    request_id = caught.value.request_id
+    assert request_id and str(caught.value).endswith(f"(request id {request_id})")
 
 
 def test_dropped_connection_on_a_read_is_retried(sandbox, fresh_token, faulty):

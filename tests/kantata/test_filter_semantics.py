@@ -27,7 +27,7 @@ from kantata_admin.kantata import (
     WorkspaceGroup,
     WorkspaceGroupFilters,
 )
-from tests.kantata.filter_predicates import REFERENCE_FILTERS, TIMES, expected_ids
+from tests.kantata.filter_predicates import REFERENCE_FILTERS, TIMES, expected_ids, money
 
 # Seeded timestamps are whole seconds at or before this; groups that tests create later are
 # newer, so thresholds drawn from seeded times never split a second of theirs.
@@ -95,7 +95,7 @@ def _custom_clause(draw, seeded, name: str, field_id: str | None = None):
         return NumberValue(field_id, number)
     if name == "by_custom_currency_value":
         field_id = field_id or draw(st.sampled_from(_filled(seeded, "currency")))
-        amount, code = draw(st.sampled_from(_values_of(seeded, field_id)))
+        amount, code = money(draw(st.sampled_from(_values_of(seeded, field_id))))
         if known:
             return CurrencyValue(field_id, amount, draw(st.sampled_from([code, None])))
         return CurrencyValue(field_id, amount + 1, draw(st.sampled_from(["EUR", "JPY", None])))
@@ -212,7 +212,7 @@ def _known_positive(seeded, name: str):
         "by_custom_choice_value": lambda: (lambda f, v: ChoiceValue(f, (v[0],)))(
             *first_value("single", "multi")
         ),
-        "by_custom_currency_value": lambda: (lambda f, v: CurrencyValue(f, v[0], v[1]))(
+        "by_custom_currency_value": lambda: (lambda f, v: CurrencyValue(f, *money(v)))(
             *first_value("currency")
         ),
         "by_custom_date_value": lambda: (

@@ -185,7 +185,7 @@ def test_custom_fields_with_choices_and_values(client):
     choices = list(client.custom_field_choices.iter_all([single.id]))
     assert {c.id for c in choices} == set(single.choice_ids)
     page = client.custom_field_values.list(per_page=50)
-    assert page.records and all(v.subject_type == "WorkspaceGroup" for v in page)
+    assert page.records and all(v.subject_type == "workspace_group" for v in page)
     subject = page.records[0].subject_id
     values = list(client.custom_field_values.iter_all(subject_ids=[subject]))
     assert values and all(v.subject_id == subject for v in values)
