@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kantata_admin.accounts.models import Invitation, Role, User
+from kantata_admin.audit.models import Action
+from kantata_admin.audit.services import audit_record
 
 _SESSION_KEY = "invitation_id"
 
@@ -26,6 +28,11 @@ def invitation_create(*, email: str, role: str, invited_by: User, request: HttpR
     with transaction.atomic():
         Invitation.objects.pending().filter(email=email).update(revoked_at=timezone.now())
         invitation, token = Invitation.issue(email=email, role=role, invited_by=invited_by)
+        audit_record(
+            actor=invited_by,
+            action=Action.INVITATION_CREATE,
+            changes={"invited": email, "role": Role(role).label},
+        )
     url = request.build_absolute_uri(reverse("invitation_accept", args=[token]))
     get_adapter(request).send_mail(
         "accounts/email/invitation",
@@ -35,7 +42,7 @@ def invitation_create(*, email: str, role: str, invited_by: User, request: HttpR
     return url
 
 
-def invitation_revoke(invitation: Invitation) -> None:
+def invitation_revoke(invitation: Invitation, *, by: User | None = None) -> None:
     """Revoke a pending invitation, or raise TeamError saying why it cannot be revoked.
 
     The update is conditional, so an invitation accepted a moment ago (after the team page
@@ -43,6 +50,9 @@ def invitation_revoke(invitation: Invitation) -> None:
     now = timezone.now()
     if Invitation.objects.pending().filter(pk=invitation.pk).update(revoked_at=now):
         invitation.revoked_at = now
+        audit_record(
+            actor=by, action=Action.INVITATION_REVOKE, changes={"invited": invitation.email}
+        )
         return
     invitation.refresh_from_db()
     raise TeamError(_why_not_revocable(invitation))
@@ -88,6 +98,11 @@ def invitation_accept(invitation: Invitation, *, user: User, request: HttpReques
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(
+        actor=user,
+        action=Action.INVITATION_ACCEPT,
+        changes={"invited": invitation.email, "role": invitation.get_role_display()},
+    )
     request.session.pop(_SESSION_KEY, None)
     request._pending_invitation = None
 
@@ -115,12 +130,29 @@ def member_set_role(member: User, role: str, *, by: User) -> None:
         raise TeamError("A superuser is always an admin; change it in the Django admin.")
     if refusal := member_change_refusal(member, role=role, active=member.is_active, by=by):
         raise TeamError(refusal)
+    before = member.get_role_display()
     member.role = role
     member.save(update_fields=["role", "is_staff"])
+    if before == member.get_role_display():
+        return
+    audit_record(
+        actor=by,
+        action=Action.ROLE_CHANGE,
+        changes={
+            "member": member.email,
+            "fields": {"role": {"before": before, "after": member.get_role_display()}},
+        },
+    )
 
 
 def member_set_active(member: User, active: bool, *, by: User) -> None:
     if refusal := member_change_refusal(member, role=member.role, active=active, by=by):
         raise TeamError(refusal)
+    before = member.is_active
     member.is_active = active
     member.save(update_fields=["is_active"])
+    audit_record(
+        actor=by,
+        action=Action.MEMBER_ACTIVE,
+        changes={"member": member.email, "fields": {"active": {"before": before, "after": active}}},
+    )

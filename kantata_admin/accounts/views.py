@@ -72,7 +72,7 @@ def member_active(request: HttpRequest, pk: int) -> HttpResponse:
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation, pk=pk)
     try:
-        services.invitation_revoke(invitation)
+        services.invitation_revoke(invitation, by=request.user)
     except services.TeamError as error:
         messages.error(request, str(error))
     else:
