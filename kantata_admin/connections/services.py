@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from kantata_admin.audit.models import Action, Outcome
+from kantata_admin.audit.services import audit_record
 from kantata_admin.connections import crypto
 from kantata_admin.connections.errors import NotConnected, ReconnectNeeded, TokenUnreadable
 from kantata_admin.connections.models import KantataConnection
@@ -224,6 +226,12 @@ def connection_save(
     logger.info(
         "member %s connected Kantata OX user %s (%s)", user.pk, identity.kantata_user_id, kind
     )
+    audit_record(
+        actor=user,
+        action=Action.CONNECT,
+        account_id=identity.account_id,
+        changes={"kantata_user": identity.email or identity.name, "kind": kind},
+    )
     return connection
 
 
@@ -302,7 +310,9 @@ def _due_now(connection: KantataConnection) -> KantataConnection:
     return connection
 
 
-def connection_delete(connection: KantataConnection, *, revoke: bool = True) -> bool:
+def connection_delete(
+    connection: KantataConnection, *, revoke: bool = True, by: Any = None
+) -> bool:
     """Disconnect: delete the tokens (and the sign-in link), then revoke them upstream
     where the server offers RFC 7009. True when the server confirmed a revocation.
 
@@ -331,7 +341,18 @@ def connection_delete(connection: KantataConnection, *, revoke: bool = True) -> 
         connection.delete()
     logger.info("member %s disconnected Kantata OX", connection.user_id)
     revoked = [revoke_token(token, hint=hint) for token, hint in tokens]
-    return bool(revoked) and all(revoked)
+    confirmed = bool(revoked) and all(revoked)
+    audit_record(
+        actor=by or connection.user,
+        action=Action.DISCONNECT,
+        account_id=connection.account_id,
+        changes={
+            "member": connection.user.email,
+            "kantata_user": connection.email or connection.name,
+            "revoked_upstream": "yes" if confirmed else "no",
+        },
+    )
+    return confirmed
 
 
 # --- the personal-token alternative -------------------------------------------------------
@@ -397,4 +418,11 @@ def rotate_token_keys() -> tuple[int, int]:
             connection.access_token_encrypted, connection.refresh_token_encrypted = access, refresh
             connection.save(update_fields=["access_token_encrypted", "refresh_token_encrypted"])
             rotated += 2 if refresh else 1
+    audit_record(
+        actor=None,
+        action=Action.KEY_ROTATION,
+        changes={"tokens_re_encrypted": rotated, "connections_unreadable": unreadable},
+        outcome=Outcome.ERROR if unreadable else Outcome.SUCCESS,
+        error=f"{unreadable} connection(s) could not be read with any key" if unreadable else "",
+    )
     return rotated, unreadable

@@ -1,0 +1,65 @@
+"""Team and connection changes leave an audit entry too: who, what, and for whom."""
+
+import pytest
+from django.urls import reverse
+
+from kantata_admin.accounts.models import Invitation
+from kantata_admin.audit.models import Action, AuditEntry, Outcome
+from kantata_admin.connections.models import KantataConnection
+from kantata_admin.connections.services import connection_delete, rotate_token_keys
+
+pytestmark = pytest.mark.django_db
+
+
+def _only(action: Action) -> AuditEntry:
+    return AuditEntry.objects.get(action=action)
+
+
+def test_a_role_change_is_recorded_with_before_and_after(team_admin, viewer, login):
+    login(team_admin).post(reverse("member_role", args=[viewer.pk]), {"role": "editor"})
+    entry = _only(Action.ROLE_CHANGE)
+    assert entry.actor == team_admin
+    assert entry.changes == {
+        "member": viewer.email,
+        "fields": {"role": {"before": "Viewer", "after": "Editor"}},
+    }
+
+
+def test_deactivating_a_member_is_recorded(team_admin, editor, login):
+    login(team_admin).post(reverse("member_active", args=[editor.pk]), {"active": "false"})
+    entry = _only(Action.MEMBER_ACTIVE)
+    assert entry.changes["fields"]["active"] == {"before": True, "after": False}
+
+
+def test_sending_and_revoking_an_invitation_are_recorded(team_admin, login):
+    client = login(team_admin)
+    client.post(reverse("team"), {"email": "new@team.test", "role": "editor"})
+    sent = _only(Action.INVITATION_CREATE)
+    assert (sent.actor, sent.changes) == (
+        team_admin,
+        {"invited": "new@team.test", "role": "Editor"},
+    )
+    invitation = Invitation.objects.get(email="new@team.test")
+    client.post(reverse("invitation_revoke", args=[invitation.pk]))
+    revoked = _only(Action.INVITATION_REVOKE)
+    assert (revoked.actor, revoked.changes["invited"]) == (team_admin, "new@team.test")
+
+
+def test_connecting_and_disconnecting_are_recorded(connect, editor):
+    connection = connect(editor)
+    connected = _only(Action.CONNECT)
+    assert connected.actor == editor and connected.account_id == connection.account_id
+    assert connected.account_id
+    connection_delete(connection)
+    disconnected = _only(Action.DISCONNECT)
+    assert disconnected.changes["member"] == editor.email
+    assert disconnected.changes["revoked_upstream"] in ("yes", "no")
+    assert not KantataConnection.objects.filter(user=editor).exists()
+
+
+def test_key_rotation_is_recorded_as_the_systems(connect, editor):
+    connect(editor)
+    rotated, unreadable = rotate_token_keys()
+    entry = _only(Action.KEY_ROTATION)
+    assert entry.actor is None and entry.outcome == Outcome.SUCCESS
+    assert entry.changes == {"tokens_re_encrypted": rotated, "connections_unreadable": unreadable}
