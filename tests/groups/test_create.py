@@ -1,8 +1,11 @@
 """Creating a group: one upstream call, never a duplicate, one audit entry."""
 
 import pytest
+from django.urls import reverse
 
 from kantata_admin.audit.models import Action, AuditEntry, Outcome
+from kantata_admin.connections.oauth import TokenGrant
+from kantata_admin.connections.services import connection_save_checked
 from kantata_admin.groups.changes import GroupValues, ReferenceValues
 from kantata_admin.groups.services import workspace_group_create
 from kantata_admin.kantata import KantataClient, ValidationFailed, track_calls
@@ -90,3 +93,24 @@ def test_a_timed_out_create_is_not_duplicated(sandbox, fresh_token, editor, uniq
     entry = AuditEntry.objects.get()
     assert (entry.outcome, entry.group_id) == (Outcome.SUCCESS, group.id)
     impatient.workspace_groups.delete(group.id)
+
+
+def test_the_member_sees_the_group_a_timed_out_create_made(
+    kantata_sandbox, fresh_token, editor, login, settings, unique_name
+):
+    connection_save_checked(editor, TokenGrant(fresh_token))
+    settings.KANTATA_READ_TIMEOUT = IMPATIENT_TIMEOUT
+    kantata_sandbox.fault(fresh_token, kind="delay", delay_ms=LATE_MS)
+    with track_calls() as calls:
+        response = login(editor).post(reverse("groups:create"), {"name": unique_name})
+    kantata_sandbox.clear_faults(fresh_token)
+    # The create's answer was lost (no status), then the group was looked up, not re-sent.
+    assert (calls.calls[0].method, calls.calls[0].status) == ("POST", None)
+    assert [c.method for c in calls.calls].count("POST") == 1
+
+    client = KantataClient(fresh_token, base_url=kantata_sandbox.api_url)
+    made = [g for g in client.workspace_groups.iter_all() if g.name == unique_name]
+    assert len(made) == 1
+    assert response.status_code == 302
+    assert response["Location"] == reverse("groups:detail", args=[made[0].id])
+    client.workspace_groups.delete(made[0].id)
