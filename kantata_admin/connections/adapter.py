@@ -18,13 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kantata_admin.connections.oauth import TokenGrant
-from kantata_admin.connections.services import (
+from kantata_admin.connections.policy import (
     ConnectionRefused,
     Identity,
     account_allowed,
     check_connection_allowed,
-    connection_save,
 )
+from kantata_admin.connections.services import connection_save
 from kantata_admin.kantata_provider.views import FlowFailed
 
 DENIED = "You did not allow Kantata Admin to use your Kantata OX account, so nothing was connected."

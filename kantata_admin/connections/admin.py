@@ -65,7 +65,7 @@ class KantataConnectionAdmin(admin.ModelAdmin):
     def disconnect(self, request: HttpRequest, queryset) -> None:
         count = 0
         for connection in queryset.select_related("user"):
-            connection_delete(connection)
+            connection_delete(connection, by=request.user)
             count += 1
         self.message_user(
             request,
@@ -75,9 +75,9 @@ class KantataConnectionAdmin(admin.ModelAdmin):
         )
 
     def delete_model(self, request: HttpRequest, obj: KantataConnection) -> None:
-        connection_delete(obj)
+        connection_delete(obj, by=request.user)
 
     # Django's own "Delete selected" lands here too: it also revokes.
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
         for connection in queryset:
-            connection_delete(connection)
+            connection_delete(connection, by=request.user)

@@ -12,17 +12,26 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+from allauth.socialaccount.adapter import get_adapter
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
-
-class RefreshRefused(Exception):
-    """The authorization server refused the refresh token (revoked, expired, reused)."""
+PROVIDER_ID = "kantata"
 
 
 class TokenEndpointUnavailable(Exception):
     """The authorization server could not be reached or answered with a server error."""
+
+
+class TokenRefused(Exception):
+    """The token endpoint refused the grant, or answered without a usable token; `error`
+    is the OAuth error code (`invalid_grant`: a code or refresh token expired, reused or
+    revoked)."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(f"the token endpoint refused the grant ({error})")
+        self.error = error
 
 
 @dataclass(frozen=True)
@@ -60,56 +69,61 @@ def _timeout() -> tuple[float, float]:
 
 
 def _client_credentials() -> dict[str, str]:
-    return {
-        "client_id": settings.KANTATA_CLIENT_ID,
-        "client_secret": settings.KANTATA_CLIENT_SECRET,
-    }
+    # The application allauth signs in with (SOCIALACCOUNT_PROVIDERS["kantata"]).
+    app = get_adapter().get_app(None, provider=PROVIDER_ID)
+    return {"client_id": app.client_id, "client_secret": app.secret}
 
 
 def _post(path: str, data: dict[str, str]) -> requests.Response:
     try:
         return requests.post(
             f"{settings.KANTATA_OAUTH_URL}{path}",
-            data=data,
+            data={**data, **_client_credentials()},
             headers={"Accept": "application/json"},
             timeout=_timeout(),
             allow_redirects=False,
         )
     except requests.RequestException as exc:
-        # The exception's text can name the URL only; the body is not in it.
+        # Only the kind of failure: requests' message names the URL, and its frames the body.
         raise TokenEndpointUnavailable(
             f"{path} could not be reached ({type(exc).__name__})"
         ) from None
 
 
-def refresh_access_token(refresh_token: str) -> TokenGrant:
-    """A new access token (and usually a new refresh token) for `refresh_token`."""
-    response = _post(
-        "/oauth/token",
-        {"grant_type": "refresh_token", "refresh_token": refresh_token, **_client_credentials()},
-    )
+def request_token(grant: dict[str, str]) -> dict[str, Any]:
+    """POST `grant` (an authorization code or a refresh token) to the token endpoint; the
+    answer, which has an access token. Never puts the answer in an error: it could echo
+    what was sent."""
+    response = _post("/oauth/token", grant)
     if response.status_code >= 500:
         raise TokenEndpointUnavailable(f"/oauth/token answered {response.status_code}")
     try:
-        body = response.json()
+        answer = response.json()
     except ValueError:
-        body = None
-    if response.status_code != 200:
-        error = body.get("error") if isinstance(body, dict) else None
-        raise RefreshRefused(f"/oauth/token refused the refresh ({error or response.status_code})")
+        answer = None
+    if not isinstance(answer, dict):
+        raise TokenRefused(f"{response.status_code}, not JSON")
+    if response.status_code != 200 or "error" in answer:
+        raise TokenRefused(str(answer.get("error") or response.status_code)[:60])
     try:
-        return TokenGrant.from_answer(body)
-    except ValueError as exc:
-        raise RefreshRefused(f"/oauth/token answered without a token: {exc}") from None
+        TokenGrant.from_answer(answer)
+    except ValueError:
+        raise TokenRefused("no access token") from None
+    return answer
+
+
+def refresh_access_token(refresh_token: str) -> TokenGrant:
+    """A new access token (and usually a new refresh token) for `refresh_token`."""
+    return TokenGrant.from_answer(
+        request_token({"grant_type": "refresh_token", "refresh_token": refresh_token})
+    )
 
 
 def revoke_token(token: str, *, hint: str) -> bool:
     """Ask the server to revoke `token` (RFC 7009). True when it did; False when it does
     not offer revocation or could not be reached (the caller deletes the token anyway)."""
     try:
-        response = _post(
-            "/oauth/revoke", {"token": token, "token_type_hint": hint, **_client_credentials()}
-        )
+        response = _post("/oauth/revoke", {"token": token, "token_type_hint": hint})
     except TokenEndpointUnavailable as exc:
         logger.warning("Kantata OX token revocation failed: %s", exc)
         return False

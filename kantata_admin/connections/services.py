@@ -8,7 +8,6 @@ ReconnectNeeded, which `connections.middleware` turns into the connect prompt.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,12 +22,14 @@ from kantata_admin.connections import crypto
 from kantata_admin.connections.errors import NotConnected, ReconnectNeeded, TokenUnreadable
 from kantata_admin.connections.models import KantataConnection
 from kantata_admin.connections.oauth import (
-    RefreshRefused,
+    PROVIDER_ID,
     TokenEndpointUnavailable,
     TokenGrant,
+    TokenRefused,
     refresh_access_token,
     revoke_token,
 )
+from kantata_admin.connections.policy import ConnectionRefused, Identity, check_connection_allowed
 from kantata_admin.kantata import (
     AuthenticationError,
     InvalidRequest,
@@ -39,7 +40,6 @@ from kantata_admin.kantata import (
 
 logger = logging.getLogger(__name__)
 
-PROVIDER_ID = "kantata"
 # last_used_at moves at most this often, so an ordinary page view writes nothing.
 LAST_USED_GRANULARITY = timedelta(minutes=1)
 # Refresh this long before expiry (a quarter of the lifetime for short-lived tokens).
@@ -49,34 +49,6 @@ KEY_PROBLEM = (
     "Reconnect, or ask a team admin to check TOKEN_ENCRYPTION_KEYS."
 )
 REFRESH_FAILED = "Your Kantata OX access expired and could not be renewed. Reconnect to carry on."
-
-
-class ConnectionRefused(ValueError):
-    """A connection that policy does not allow; the message is shown to the member."""
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who a token belongs to, as `users/me` says."""
-
-    kantata_user_id: str
-    account_id: str
-    name: str
-    email: str
-
-    @classmethod
-    def from_users_me(cls, raw: dict[str, Any]) -> Identity:
-        # The API sends account_id as an integer and ids as strings: compare as strings.
-        user_id = raw.get("id")
-        if user_id in (None, ""):
-            raise ValueError("users/me answered without a user id")
-        account = raw.get("account_id")
-        return cls(
-            kantata_user_id=str(user_id),
-            account_id="" if account in (None, "") else str(account),
-            name=str(raw.get("full_name") or ""),
-            email=str(raw.get("email_address") or ""),
-        )
 
 
 # --- the client ---------------------------------------------------------------------------
@@ -137,40 +109,6 @@ def _touch(connection: KantataConnection) -> None:
 
 
 # --- saving, refreshing, marking, deleting ------------------------------------------------
-
-
-def account_allowed(account_id: str) -> bool:
-    """KANTATA_ALLOWED_ACCOUNT_IDS, when given, lists the only accounts that may connect."""
-    allowed = settings.KANTATA_ALLOWED_ACCOUNT_IDS
-    return not allowed or str(account_id) in allowed
-
-
-def identity_owner(identity: Identity) -> Any | None:
-    """The member this Kantata user is already connected to (or signs in as), if any."""
-    connection = KantataConnection.objects.filter(kantata_user_id=identity.kantata_user_id).first()
-    if connection is not None:
-        return connection.user
-    account = SocialAccount.objects.filter(
-        provider=PROVIDER_ID, uid=identity.kantata_user_id
-    ).first()
-    return account.user if account is not None else None
-
-
-def check_connection_allowed(user: Any | None, identity: Identity) -> None:
-    """Raise ConnectionRefused when `user` (None: a member about to be created) may not
-    connect as `identity`."""
-    if not account_allowed(identity.account_id):
-        raise ConnectionRefused(
-            "This Kantata OX account is not one this dashboard works with, so it was not "
-            "connected. Connect with your company's Kantata OX account."
-        )
-    owner = identity_owner(identity)
-    if owner is not None and (user is None or owner.pk != user.pk):
-        raise ConnectionRefused(
-            f"The Kantata OX user {identity.name or identity.email} is already connected "
-            "to another member of the team, so it was not connected to yours. Ask them to "
-            "disconnect it first, or connect with your own Kantata OX user."
-        )
 
 
 def _expiry_fields(grant: TokenGrant) -> dict[str, datetime | None]:
@@ -237,6 +175,8 @@ def connection_save(
 
 def connection_mark_needs_reconnect(user: Any) -> None:
     """Kantata OX refused the member's token: every page now offers to reconnect."""
+    if user is None or not user.is_authenticated:
+        return
     updated = KantataConnection.objects.filter(
         user=user, status=KantataConnection.Status.ACTIVE
     ).update(status=KantataConnection.Status.NEEDS_RECONNECT)
@@ -271,7 +211,7 @@ def connection_refresh(connection: KantataConnection) -> KantataConnection:
                 logger.warning("Kantata OX refresh postponed: %s", exc)
                 return locked
             failure: Exception = exc
-        except RefreshRefused as exc:
+        except TokenRefused as exc:
             failure = exc
         else:
             locked.access_token_encrypted = crypto.seal(

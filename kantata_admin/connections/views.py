@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kantata_admin.accounts.permissions import admin_required
 from kantata_admin.connections.forms import PersonalTokenForm
+from kantata_admin.connections.policy import ConnectionRefused
 from kantata_admin.connections.services import (
-    ConnectionRefused,
     connection_delete,
     connection_for,
     connection_save_personal_token,
@@ -42,7 +42,7 @@ def disconnect(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Kantata OX was not connected.")
     else:
         personal = connection.kind == connection.Kind.PERSONAL
-        revoked = connection_delete(connection)
+        revoked = connection_delete(connection, by=request.user)
         if personal:
             message = (
                 "Kantata OX is disconnected and the personal token deleted here. It still "

@@ -1,8 +1,8 @@
 """The authorization-code flow against settings.KANTATA_OAUTH_URL, as allauth's GitLab
 provider does it, with failures typed so each ends with a plain message.
 
-The token request is our own (OAuth2Client's puts the server's raw answer in its error
-text); identity comes from `users/me` through the project's client.
+The token request is the connections app's (OAuth2Client's puts the server's raw answer in
+its error text); identity comes from `users/me` through the project's client.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-import requests
-from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.oauth2.client import OAuth2Client, OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import (
     OAuth2Adapter,
@@ -22,6 +20,7 @@ from allauth.socialaccount.providers.oauth2.views import (
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from kantata_admin.connections.oauth import TokenEndpointUnavailable, TokenRefused, request_token
 from kantata_admin.connections.services import client_with_token
 from kantata_admin.kantata import KantataError, TransportError
 
@@ -61,42 +60,21 @@ class KantataOAuth2Client(OAuth2Client):
     def get_access_token(
         self, code: str, pkce_code_verifier: str | None = None, extra_data: Any = None
     ) -> dict[str, Any]:
-        data = {
+        grant = {
             "grant_type": "authorization_code",
             "code": code,
             "redirect_uri": self.callback_url,
-            "client_id": self.consumer_key,
-            "client_secret": self.consumer_secret,
         }
         if pkce_code_verifier:
-            data["code_verifier"] = pkce_code_verifier
+            grant["code_verifier"] = pkce_code_verifier
         try:
-            with get_adapter().get_requests_session() as session:
-                response = session.post(
-                    self.access_token_url,
-                    data=data,
-                    headers={"Accept": "application/json"},
-                    allow_redirects=False,
-                )
-        except requests.RequestException as exc:
-            raise TokenEndpointUnreachable(f"token endpoint: {type(exc).__name__}") from None
-        if response.status_code >= 500:
-            raise TokenEndpointUnreachable(f"token endpoint answered {response.status_code}")
-        try:
-            answer = response.json()
-        except ValueError:
-            answer = None
-        if not isinstance(answer, dict):
-            raise TokenAnswerUnusable(f"token endpoint answered {response.status_code}, not JSON")
-        if response.status_code != 200 or "error" in answer:
-            # Only the error code is kept: never the body, which could echo what we sent.
-            error = str(answer.get("error") or response.status_code)
-            if error == "invalid_grant":
-                raise CodeRefused("token endpoint: invalid_grant")
-            raise TokenAnswerUnusable(f"token endpoint: {error[:60]}")
-        if not isinstance(answer.get("access_token"), str) or not answer["access_token"]:
-            raise TokenAnswerUnusable("token endpoint answered without an access token")
-        return answer
+            return request_token(grant)
+        except TokenEndpointUnavailable as exc:
+            raise TokenEndpointUnreachable(str(exc)) from None
+        except TokenRefused as exc:
+            if exc.error == "invalid_grant":
+                raise CodeRefused(str(exc)) from None
+            raise TokenAnswerUnusable(str(exc)) from None
 
 
 class KantataOAuth2Adapter(OAuth2Adapter):
