@@ -85,7 +85,8 @@ def prompt_response(request: HttpRequest, problem: ConnectionRequired) -> HttpRe
         "reconnect": isinstance(problem, ReconnectNeeded),
         "next": _return_path(request),
     }
-    if getattr(request, "htmx", False):
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.history_restore_request:
         response = render(request, "connections/prompt.html#prompt", context)
         response["HX-Retarget"] = "#main"
         response["HX-Reswap"] = "innerHTML"

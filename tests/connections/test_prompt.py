@@ -62,3 +62,11 @@ def test_a_revoked_token_marks_the_connection_and_every_page_offers_to_reconnect
     assert KantataConnection.objects.get(user=viewer).needs_reconnect
     # From now on no call is even tried: the prompt comes straight away.
     assert "<h1>Reconnect Kantata OX</h1>" in client.get("/test/whoami/").text
+
+
+def test_an_htmx_history_restore_gets_the_whole_page(kantata_sandbox, viewer, login):
+    response = login(viewer).get(
+        "/test/whoami/", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in response.text and "HX-Retarget" not in response
+    assert "Vary" in response and "HX-Request" in response["Vary"]
