@@ -1,5 +1,7 @@
 """The sandbox's own pages for its users: sign in, sign out, authorized applications."""
 
+from allauth.core.internal import ratelimit
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,6 +15,23 @@ from kantata_admin.sandbox import browser_session
 from kantata_admin.sandbox.credentials import revoke_application
 from kantata_admin.sandbox.demo import SANDBOX_PASSWORD
 from kantata_admin.sandbox.models import OAuthApplication, SandboxUser
+
+TOO_MANY_FAILURES = "Too many failed sign-in attempts. Wait a few minutes, then try again."
+
+
+def _failed_sign_in(request: HttpRequest, email: str, *, dry_run: bool) -> bool:
+    """Count a failed sign-in (or, dry_run, ask whether another may be tried) with the
+    dashboard's rule, LOGIN_FAILED_RATE_LIMIT, through allauth's counters; the sandbox
+    keeps counters of its own (app "sandbox"), as it is another site with other users."""
+    usage = ratelimit.consume(
+        request,
+        app="sandbox",
+        action="login_failed",
+        config={"login_failed": settings.ACCOUNT_RATE_LIMITS["login_failed"]},
+        key=email.casefold(),
+        dry_run=dry_run,
+    )
+    return usage is not None
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -29,14 +48,19 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 def signin(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request, reverse("sandbox:applications"))
     error = email = ""
+    status = 200
     if request.method == "POST":
         email = request.POST.get("email", "").strip()
-        user = SandboxUser.objects.filter(email__iexact=email).first()
-        if user is not None and user.check_password(request.POST.get("password", "")):
-            response = HttpResponseRedirect(next_url)
-            browser_session.sign_in(response, user)
-            return response
-        error = "That e-mail address and password do not match a sandbox user."
+        if not _failed_sign_in(request, email, dry_run=True):
+            error, status = TOO_MANY_FAILURES, 429
+        else:
+            user = SandboxUser.objects.filter(email__iexact=email).first()
+            if user is not None and user.check_password(request.POST.get("password", "")):
+                response = HttpResponseRedirect(next_url)
+                browser_session.sign_in(response, user)
+                return response
+            _failed_sign_in(request, email, dry_run=False)
+            error, status = "That e-mail address and password do not match a sandbox user.", 400
     return render(
         request,
         "sandbox/signin.html",
@@ -48,7 +72,7 @@ def signin(request: HttpRequest) -> HttpResponse:
             "demo_users": SandboxUser.objects.select_related("account").order_by("id"),
             "demo_password": SANDBOX_PASSWORD,
         },
-        status=400 if error else 200,
+        status=status,
     )
 
 

@@ -9,6 +9,10 @@ from django.http import HttpRequest
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_NESTING = 32
+# An oversized body up to this size is read and thrown away before the 413, so that the
+# client, still sending, sees the answer rather than a reset connection; beyond it the
+# answer goes out at once.
+DRAIN_BYTES = 8 * MAX_BODY_BYTES
 
 
 class BodyRefused(Exception):
@@ -29,7 +33,8 @@ def checked_body(request: HttpRequest) -> bytes:
     except ValueError:
         raise BodyRefused(400, "The Content-Length header is not a number.") from None
     if declared > MAX_BODY_BYTES:
-        raise _too_large()  # refused before reading a byte of it
+        _drain(request, declared)
+        raise _too_large()
     try:
         raw = request.body
     except RequestDataTooBig:
@@ -39,6 +44,16 @@ def checked_body(request: HttpRequest) -> bytes:
     if len(raw) > MAX_BODY_BYTES:
         raise _too_large()
     return raw
+
+
+def _drain(request: HttpRequest, declared: int) -> None:
+    if declared > DRAIN_BYTES:
+        return
+    try:
+        while request.read(64 * 1024):
+            pass
+    except OSError:
+        pass  # the client gave up: nothing left to be polite to
 
 
 def too_deep(value: object) -> bool:

@@ -170,8 +170,11 @@ def test_search_is_reported_as_unavailable_on_workspace_groups(sandbox, readonly
     assert "search is unavailable" in response.json()["errors"][0]["message"]
 
 
-def test_per_page_200_is_allowed(sandbox, readonly_api):
-    assert readonly_api.get(groups_url(sandbox), params={"per_page": 200}).status_code == 200
+def test_per_page_200_is_a_page_of_200(sandbox, readonly_api):
+    body = readonly_api.get(groups_url(sandbox), params={"per_page": 200}).json()
+    assert len(body["results"]) == len(body["workspace_groups"]) == 200
+    assert body["meta"]["page_size"] == 200
+    assert body["meta"]["page_count"] == -(-body["count"] // 200)
 
 
 def test_only_returns_just_those_ids(sandbox, readonly_api):
@@ -231,7 +234,9 @@ def test_show_answers_the_envelope_with_count_one(sandbox, readonly_api):
 
 
 def test_paths_work_without_the_json_suffix(sandbox, readonly_api):
-    assert readonly_api.get(f"{sandbox.api_url}/workspace_groups").status_code == 200
+    bare = readonly_api.get(f"{sandbox.api_url}/workspace_groups")
+    assert bare.status_code == 200
+    assert bare.json() == readonly_api.get(groups_url(sandbox)).json()
 
 
 def test_showing_a_missing_group_is_404(sandbox, readonly_api):

@@ -76,10 +76,12 @@ def test_a_delay_fault_answers_late_but_the_write_happened(sandbox, fresh_token)
 
 
 def test_a_delay_fault_still_answers_in_full(sandbox, fresh_token):
+    on_time = groups(sandbox, fresh_token).json()
     sandbox.fault(fresh_token, kind="delay", delay_ms=300)
     started = time.monotonic()
     response = groups(sandbox, fresh_token)
     assert response.status_code == 200 and time.monotonic() - started >= 0.3
+    assert response.json() == on_time  # late, but the same full answer
 
 
 def test_a_drop_fault_cuts_the_connection(sandbox, fresh_token):

@@ -293,6 +293,19 @@ def test_more_than_200_model_refs_is_a_system_error(sandbox, readonly_api):
         params={"external_reference_service_model_refs": refs},
     )
     assert response.status_code == 400
+    assert response.json() == {
+        "errors": [
+            {
+                "type": "system",
+                "message": "external_reference_service_model_refs accepts at most 200 ids.",
+            }
+        ]
+    }
+    at_most = readonly_api.get(
+        f"{sandbox.api_url}/workspace_groups.json",
+        params={"external_reference_service_model_refs": ",".join(str(i) for i in range(200))},
+    )
+    assert at_most.status_code == 200
 
 
 def test_has_external_references_true_and_false_split_the_groups(sandbox, admin, everything):

@@ -203,6 +203,8 @@ def test_update_may_keep_its_own_name_in_another_case(sandbox, admin, created, u
     pk = created()["results"][0]["id"]
     response = admin.put(url(sandbox, pk), json={"workspace_group": {"name": unique_name.upper()}})
     assert response.status_code == 200
+    stored = admin.get(url(sandbox, pk)).json()["workspace_groups"][pk]
+    assert stored["name"] == unique_name.upper()
 
 
 def test_update_to_a_taken_name_is_refused(sandbox, admin, created, unique_name):
@@ -248,9 +250,11 @@ def test_a_read_only_user_may_not_write(sandbox, readonly_api, created, unique_n
         assert response.json()["errors"][0]["type"] == "system"
 
 
-def test_writes_without_a_token_get_the_oauth_error(sandbox):
-    response = requests.post(url(sandbox), json={"workspace_group": {"name": "anon"}})
+def test_writes_without_a_token_get_the_oauth_error(sandbox, admin, unique_name):
+    response = requests.post(url(sandbox), json={"workspace_group": {"name": unique_name}})
     assert response.status_code == 401
+    assert response.json() == {"errors": [{"type": "oauth", "message": "Invalid OAuth 2 Request"}]}
+    assert ids(admin.get(url(sandbox), params={"matching": unique_name}).json()) == []
 
 
 def test_the_workspaces_include_shows_only_workspaces_the_user_can_see(

@@ -74,3 +74,20 @@ def test_ten_thousand_groups_seed_and_list_with_includes(sandbox_10k):
     ).json()
     assert body["count"] == 9000 and len(body["results"]) == 200
     assert body["meta"]["page_count"] == 45
+    assert body["meta"]["page_number"] == 7
+    # Page 7 of the default order: names ascending, right after page 6's last name.
+    names = [body["workspace_groups"][r["id"]]["name"].casefold() for r in body["results"]]
+    assert names == sorted(names)
+    before = session.get(
+        f"{sandbox_10k.api_url}/workspace_groups.json", params={"per_page": 200, "page": 6}
+    ).json()
+    last = before["workspace_groups"][before["results"][-1]["id"]]["name"].casefold()
+    assert last < names[0]
+    # Every include is answered, and every listed id is among the included objects.
+    for key, ids_field in (
+        ("workspaces", "workspace_ids"),
+        ("rate_card_sets", "rate_card_set_ids"),
+        ("external_references", "external_reference_ids"),
+    ):
+        listed = {i for g in body["workspace_groups"].values() for i in g[ids_field]}
+        assert listed and listed == set(body[key]), key

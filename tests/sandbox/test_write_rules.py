@@ -194,6 +194,9 @@ def test_a_group_may_take_its_own_non_ascii_name_in_another_case(sandbox, admin,
     pk = created(name=name)
     response = admin.put(url(sandbox, pk), json={"workspace_group": {"name": name.upper()}})
     assert response.status_code == 200, response.text
+    assert named(sandbox, admin, name) == [pk]
+    stored = admin.get(url(sandbox, pk)).json()["workspace_groups"][pk]
+    assert stored["name"] == name.upper() == f"ÄRZTE {name[6:].upper()}"
 
 
 def test_matching_folds_non_ascii_case(sandbox, admin, created):
