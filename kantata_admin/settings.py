@@ -277,6 +277,13 @@ KANTATA_CLIENT_SECRET = os.environ.get("KANTATA_CLIENT_SECRET", "")
 # The sandbox is on by default in development without real credentials, off unless
 # asked in production.
 KANTATA_SANDBOX = env_bool("KANTATA_SANDBOX", DEBUG and not KANTATA_CLIENT_ID)
+if KANTATA_SANDBOX and not DEBUG:
+    # The sandbox is a test tool: its sign-in page shows the demo users' password.
+    raise ImproperlyConfigured(
+        "KANTATA_SANDBOX=true needs DEBUG=true: the Kantata OX sandbox is a test tool and "
+        "must not run in production. Set KANTATA_SANDBOX=false and real "
+        "KANTATA_CLIENT_ID/KANTATA_CLIENT_SECRET."
+    )
 KANTATA_SANDBOX_URL = os.environ.get("KANTATA_SANDBOX_URL", f"http://127.0.0.1:{PORT}/sandbox")
 if KANTATA_SANDBOX:
     _oauth_default, _api_default = KANTATA_SANDBOX_URL, f"{KANTATA_SANDBOX_URL}/api/v1"
