@@ -129,3 +129,9 @@ def test_the_back_office_is_for_admins_only(connect, viewer, editor, login):
     connect(viewer)
     response = login(editor).get("/admin/connections/kantataconnection/")
     assert response.status_code in (302, 403)
+
+
+def test_allauths_third_party_page_points_to_the_kantata_page(connect, viewer, login):
+    connect(viewer)
+    html = login(viewer).get("/accounts/3rdparty/").content.decode()
+    assert 'href="/kantata/"' in html and "Go to the Kantata OX page" in html
