@@ -17,7 +17,8 @@ from .errors import InvalidRequest
 IdLike = int | str
 Number = int | float | Decimal | str
 
-MAX_PER_PAGE = 200
+# The most records the API answers in one page (per_page, limit): the one place this is set.
+PAGE_CAP = 200
 
 _ID = re.compile(r"[1-9][0-9]*")
 # These characters delimit the custom-value syntax; a value holding one cannot be encoded.
@@ -113,19 +114,20 @@ def encode_order(value: str, *, allowed: frozenset[str]) -> str:
 
 
 def encode_page(page: int, per_page: int) -> dict[str, str]:
-    """`page` (from 1) and `per_page` (1 to 200)."""
+    """`page` (from 1) and `per_page` (1 to PAGE_CAP)."""
     for name, number in (("page", page), ("per_page", per_page)):
         if isinstance(number, bool) or not isinstance(number, int) or number < 1:
             raise InvalidRequest(f"{name}: expected a positive integer, got {number!r}")
-    if per_page > MAX_PER_PAGE:
-        raise InvalidRequest(f"per_page: at most {MAX_PER_PAGE}, got {per_page}")
+    if per_page > PAGE_CAP:
+        raise InvalidRequest(f"per_page: at most {PAGE_CAP}, got {per_page}")
     return {"page": str(page), "per_page": str(per_page)}
 
 
 def encode_window(limit: int, offset: int) -> dict[str, str]:
-    """`limit` (1 to 200, as per_page) and `offset` (from 0); they override page/per_page."""
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PER_PAGE:
-        raise InvalidRequest(f"limit: expected 1 to {MAX_PER_PAGE}, got {limit!r}")
+    """`limit` (1 to PAGE_CAP, as per_page) and `offset` (from 0); they override page and
+    per_page."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= PAGE_CAP:
+        raise InvalidRequest(f"limit: expected 1 to {PAGE_CAP}, got {limit!r}")
     if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
         raise InvalidRequest(f"offset: expected a non-negative integer, got {offset!r}")
     return {"limit": str(limit), "offset": str(offset)}

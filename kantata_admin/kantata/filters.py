@@ -1,5 +1,6 @@
 """The filter sets of the listings: every documented filter of `GET /workspace_groups.json`
-and those of `GET /workspaces.json` used here, with each endpoint's orders and includes.
+and those of `GET /workspaces.json` used here, with each endpoint's orders and includes,
+and the query a listing sends (`group_params`, `workspace_params`).
 
 Filters validate when built, so a caller's mistake raises `InvalidRequest` where it is made.
 """
@@ -25,6 +26,8 @@ from .encoding import (
     encode_datetime,
     encode_id,
     encode_id_list,
+    encode_names,
+    encode_order,
     encode_plain,
     encode_text,
 )
@@ -195,3 +198,58 @@ class WorkspaceFilters:
         if self.include_archived is not None:
             params["include_archived"] = encode_bool(self.include_archived, name="include_archived")
         return params
+
+
+def shape_params(
+    filters: WorkspaceGroupFilters | WorkspaceFilters | None = None,
+    *,
+    include: Iterable[str] = (),
+    allowed_includes: frozenset[str],
+    order: str | None = None,
+    allowed_orders: frozenset[str] = frozenset(),
+    optional_fields: Iterable[str] = (),
+) -> dict[str, str]:
+    """Filters plus `include`, `order` and `optional_fields`, each checked against what the
+    endpoint documents (optional fields are not listed, and unknown ones are ignored)."""
+    params = filters.to_params() if filters is not None else {}
+    if include := encode_names(include, name="include", allowed=allowed_includes):
+        params["include"] = include
+    if order is not None:
+        params["order"] = encode_order(order, allowed=allowed_orders)
+    if optional := encode_names(optional_fields, name="optional_fields", allowed=None):
+        params["optional_fields"] = optional
+    return params
+
+
+def group_params(
+    filters: WorkspaceGroupFilters | None = None,
+    *,
+    include: Iterable[str] = (),
+    order: WorkspaceGroupOrder | str | None = None,
+    optional_fields: Iterable[str] = (),
+) -> dict[str, str]:
+    """Query parameters of a workspace group listing, show or write."""
+    return shape_params(
+        filters,
+        include=include,
+        allowed_includes=WORKSPACE_GROUP_INCLUDES,
+        order=order,
+        allowed_orders=WORKSPACE_GROUP_ORDERS,
+        optional_fields=optional_fields,
+    )
+
+
+def workspace_params(
+    filters: WorkspaceFilters | None = None,
+    *,
+    include: Iterable[str] = (),
+    order: str | None = None,
+) -> dict[str, str]:
+    """Query parameters of a workspace listing."""
+    return shape_params(
+        filters,
+        include=include,
+        allowed_includes=WORKSPACE_INCLUDES,
+        order=order,
+        allowed_orders=WORKSPACE_ORDERS,
+    )

@@ -7,10 +7,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .encoding import PAGE_CAP
 from .errors import MalformedResponse
 from .records import Included, Record
-
-ITER_ALL_PER_PAGE = 200
 
 
 def _int(value: Any, default: int) -> int:
@@ -93,7 +92,7 @@ class Page[R: Record]:
 
 
 def iter_all[R: Record](
-    fetch: Callable[[int, int], Page[R]], *, per_page: int = ITER_ALL_PER_PAGE
+    fetch: Callable[[int, int], Page[R]], *, per_page: int = PAGE_CAP
 ) -> Iterator[R]:
     """Every record of a listing, fetching each page only when the previous one is used up.
 

@@ -1,18 +1,22 @@
-"""Whether a record found after a create's answer was lost is the one that create made.
+"""Creates that are never duplicated: the whole create-once recovery lives here.
 
-A timed-out or dropped create may or may not have landed. Finding a record by name is not
-proof: the name may have been taken before the call (the lost answer was then a 422), or by
-someone else since. A found record counts as ours only if it was created after the call
-began and holds what the call sent.
+A timed-out or dropped create may or may not have landed. Before it is ever sent again, what
+it would have made is looked up. Finding a record by name is not proof: the name may have
+been taken before the call (the lost answer was then a 422), or by someone else since. A
+found record counts as ours only if it was created after the call began and holds what the
+call sent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime, timedelta
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .errors import KantataError, TransportError, ValidationFailed
 from .records import Record
+from .requestor import Requestor
 
 # Our clock and the API's may disagree; a record created this much before our start still
 # counts, since the creation times come from the API's clock and are cut to whole seconds.
@@ -48,3 +52,59 @@ def made_by_this_call(record: Record, sent: Mapping[str, Any], *, since: datetim
         if not _same(key, value, getattr(record, key)):
             return False
     return True
+
+
+def create_once[R: Record](
+    requestor: Requestor,
+    path: str,
+    cls: type[R],
+    *,
+    json: Any,
+    sent: Mapping[str, Any],
+    find_existing: Callable[[float], R | None],
+    params: Mapping[str, str] | None = None,
+) -> R:
+    """POST a create that is never duplicated, within one deadline.
+
+    If the create may have gone through (timeout or dropped connection after sending),
+    `find_existing(deadline)` looks for what it would have made. A record found is
+    returned only if this call made it (`made_by_this_call`, given the `sent` fields);
+    one made by someone else means the name was taken, so the original error stands.
+    Only if nothing is found is the create sent once more.
+    """
+    started_at = datetime.now(UTC)
+    deadline = requestor.deadline()
+    try:
+        return requestor.fetch_one("POST", path, cls, params=params, json=json, deadline=deadline)
+    except TransportError as error:
+        if not error.maybe_processed:
+            raise
+        lost = error
+
+    def ours(record: R | None) -> bool:
+        return record is not None and made_by_this_call(record, sent, since=started_at)
+
+    try:
+        found = find_existing(deadline)
+    except KantataError:
+        raise lost from None
+    if found is not None:
+        if ours(found):
+            return found
+        raise lost
+    if time.monotonic() >= deadline:
+        raise lost
+    try:
+        return requestor.fetch_one("POST", path, cls, params=params, json=json, deadline=deadline)
+    except ValidationFailed as refused:
+        if "name" not in refused.field_errors:
+            raise
+        # The first POST may have landed after the lookup ran (its answer was still on
+        # the way): then the name is taken by our own record, which is the success.
+        try:
+            found = find_existing(deadline)
+        except KantataError:
+            found = None
+        if ours(found):
+            return found
+        raise

@@ -1,21 +1,24 @@
-"""Resource namespaces: one line per method over the client's request layer."""
+"""Resource namespaces: a method or two lines each over a shared listing base.
+
+Each namespace names its collection and record type; the base turns a query into a page, a
+lazy walk or one record through the requestor. Resources depend on the requestor, never on
+the client that holds them.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar
 
-from .encoding import IdLike, encode_id, encode_id_list, encode_names, encode_order, encode_text
+from .encoding import PAGE_CAP, IdLike, encode_id, encode_id_list, encode_text
 from .filters import (
     STABLE_ORDER,
-    WORKSPACE_GROUP_INCLUDES,
-    WORKSPACE_GROUP_ORDERS,
-    WORKSPACE_INCLUDES,
-    WORKSPACE_ORDERS,
     WorkspaceFilters,
     WorkspaceGroupFilters,
     WorkspaceGroupOrder,
+    group_params,
+    workspace_params,
 )
 from .pagination import Page
 from .payloads import ExternalReferenceInput, WorkspaceGroupInput, workspace_group_body
@@ -25,79 +28,19 @@ from .records import (
     CustomFieldValue,
     ExternalReference,
     RateCardSet,
+    Record,
     User,
     Workspace,
     WorkspaceGroup,
 )
-
-if TYPE_CHECKING:
-    from .client import KantataClient
+from .recovery import create_once
+from .requestor import Requestor
 
 GROUP_SUBJECT = "WorkspaceGroup"
 # Custom field values are asked for (and answer) with the subject type in snake_case, as
 # recorded from the real service; the spec's "WorkspaceGroup" is accepted and converted.
 GROUP_VALUE_SUBJECT = "workspace_group"
 Payload = WorkspaceGroupInput | Mapping[str, Any]
-
-
-def shape_params(
-    filters: WorkspaceGroupFilters | WorkspaceFilters | None = None,
-    *,
-    include: Iterable[str] = (),
-    allowed_includes: frozenset[str],
-    order: str | None = None,
-    allowed_orders: frozenset[str] = frozenset(),
-    optional_fields: Iterable[str] = (),
-) -> dict[str, str]:
-    """Filters plus `include`, `order` and `optional_fields`, each checked against what the
-    endpoint documents (optional fields are not listed, and unknown ones are ignored)."""
-    params = filters.to_params() if filters is not None else {}
-    if include := encode_names(include, name="include", allowed=allowed_includes):
-        params["include"] = include
-    if order is not None:
-        params["order"] = encode_order(order, allowed=allowed_orders)
-    if optional := encode_names(optional_fields, name="optional_fields", allowed=None):
-        params["optional_fields"] = optional
-    return params
-
-
-def group_params(
-    filters: WorkspaceGroupFilters | None = None,
-    *,
-    include: Iterable[str] = (),
-    order: WorkspaceGroupOrder | str | None = None,
-    optional_fields: Iterable[str] = (),
-) -> dict[str, str]:
-    """Query parameters of a workspace group listing, show or write."""
-    return shape_params(
-        filters,
-        include=include,
-        allowed_includes=WORKSPACE_GROUP_INCLUDES,
-        order=order,
-        allowed_orders=WORKSPACE_GROUP_ORDERS,
-        optional_fields=optional_fields,
-    )
-
-
-def workspace_params(
-    filters: WorkspaceFilters | None = None,
-    *,
-    include: Iterable[str] = (),
-    order: str | None = None,
-) -> dict[str, str]:
-    """Query parameters of a workspace listing."""
-    return shape_params(
-        filters,
-        include=include,
-        allowed_includes=WORKSPACE_INCLUDES,
-        order=order,
-        allowed_orders=WORKSPACE_ORDERS,
-    )
-
-
-def _path(collection: str, record_id: IdLike) -> str:
-    # Validating the id keeps a stray "../" or query out of the path.
-    return f"/{collection}/{encode_id(record_id, name='id')}.json"
 
 
 def _named(name: str | None) -> dict[str, str]:
@@ -123,15 +66,36 @@ def _custom_field_params(subject_type: str) -> dict[str, str]:
     return {"subject_type": encode_text(subject_type, name="subject_type"), "include": "choices"}
 
 
-class _Resource:
-    def __init__(self, client: KantataClient) -> None:
-        self._client = client
+class Resource:
+    """The listing base: `path` is the collection (`/workspace_groups.json`), `record` the
+    type it holds. Subclasses build the query; these send it."""
+
+    path: ClassVar[str]
+    record: ClassVar[type[Record]]
+
+    def __init__(self, requestor: Requestor) -> None:
+        self._requestor = requestor
+
+    def _page(self, params: Mapping[str, str], **paging: Any) -> Page[Any]:
+        """One page; `paging` is page/per_page, or limit/offset, and `if_none_match`."""
+        return self._requestor.list_page(self.path, self.record, params, **paging)
+
+    def _walk(self, params: Mapping[str, str], **walk: Any) -> Iterator[Any]:
+        return self._requestor.iter_all(self.path, self.record, params, **walk)
+
+    def _member(self, record_id: IdLike) -> str:
+        # Validating the id keeps a stray "../" or query out of the path.
+        return f"{self.path.removesuffix('.json')}/{encode_id(record_id, name='id')}.json"
+
+    def _one(self, method: str, path: str, **request: Any) -> Any:
+        return self._requestor.fetch_one(method, path, self.record, **request)
 
 
-class WorkspaceGroups(_Resource):
+class WorkspaceGroups(Resource):
     """`/workspace_groups`: list for tables, `iter_all` for exports, and the writes."""
 
     path = "/workspace_groups.json"
+    record = WorkspaceGroup
 
     def list(
         self,
@@ -148,15 +112,7 @@ class WorkspaceGroups(_Resource):
         params = group_params(
             filters, include=include, order=order, optional_fields=optional_fields
         )
-        return self._client.list_page(
-            self.path,
-            WorkspaceGroup,
-            params,
-            page=page,
-            per_page=per_page,
-            limit=limit,
-            offset=offset,
-        )
+        return self._page(params, page=page, per_page=per_page, limit=limit, offset=offset)
 
     def iter_all(
         self,
@@ -165,7 +121,7 @@ class WorkspaceGroups(_Resource):
         include: Iterable[str] = (),
         order: WorkspaceGroupOrder | str | None = None,
         optional_fields: Iterable[str] = (),
-        per_page: int = 200,
+        per_page: int = PAGE_CAP,
     ) -> Iterator[WorkspaceGroup]:
         """Every matching group, page by page, oldest first unless `order` is given.
 
@@ -174,28 +130,22 @@ class WorkspaceGroups(_Resource):
         twice), and a group created mid-walk lands at the end. A group deleted mid-walk
         still shifts the later ones back by one, so one of them can be missed.
         """
+        order = order or STABLE_ORDER
         params = group_params(
-            filters,
-            include=include,
-            order=order or STABLE_ORDER,
-            optional_fields=optional_fields,
+            filters, include=include, order=order, optional_fields=optional_fields
         )
-        return self._client.iter_all(self.path, WorkspaceGroup, params, per_page=per_page)
+        return self._walk(params, per_page=per_page)
 
     def get(self, group_id: IdLike, *, include: Iterable[str] = ()) -> WorkspaceGroup:
-        return self._client.fetch_one(
-            "GET",
-            _path("workspace_groups", group_id),
-            WorkspaceGroup,
-            params=group_params(include=include),
-        )
+        return self._one("GET", self._member(group_id), params=group_params(include=include))
 
     def create(self, payload: Payload, *, include: Iterable[str] = ()) -> WorkspaceGroup:
         """Create a group. If the answer is lost, the group is looked up by name and taken
-        only if this call made it (see `KantataClient.create`)."""
+        only if this call made it (see `recovery.create_once`)."""
         body = workspace_group_body(payload, creating=True)
         sent = body["workspace_group"]
-        return self._client.create(
+        return create_once(
+            self._requestor,
             self.path,
             WorkspaceGroup,
             json=body,
@@ -218,16 +168,11 @@ class WorkspaceGroups(_Resource):
         body = workspace_group_body(payload, creating=False)
         if "name" not in body["workspace_group"]:
             body["workspace_group"]["name"] = self.get(group_id).name
-        return self._client.fetch_one(
-            "PUT",
-            _path("workspace_groups", group_id),
-            WorkspaceGroup,
-            params=group_params(include=include),
-            json=body,
-        )
+        params = group_params(include=include)
+        return self._one("PUT", self._member(group_id), params=params, json=body)
 
     def delete(self, group_id: IdLike) -> None:
-        self._client.delete(_path("workspace_groups", group_id))
+        self._requestor.delete(self._member(group_id))
 
     def add_workspace_ids(
         self, group_id: IdLike, workspace_ids: Iterable[IdLike], *, name: str | None = None
@@ -260,14 +205,15 @@ class WorkspaceGroups(_Resource):
         `KantataClient.deadline()`, bounds the whole lookup."""
         wanted = encode_text(name, name="name").strip()
         params = group_params(WorkspaceGroupFilters(matching=wanted), include=include)
-        groups = self._client.iter_all(self.path, WorkspaceGroup, params, deadline=deadline)
+        groups = self._walk(params, deadline=deadline)
         return next((g for g in groups if g.name.strip().casefold() == wanted.casefold()), None)
 
 
-class Workspaces(_Resource):
+class Workspaces(Resource):
     """`/workspaces` (projects): by group, by name, or by search text."""
 
     path = "/workspaces.json"
+    record = Workspace
 
     def list(
         self,
@@ -279,7 +225,7 @@ class Workspaces(_Resource):
         per_page: int = 20,
     ) -> Page[Workspace]:
         params = workspace_params(filters, include=include, order=order)
-        return self._client.list_page(self.path, Workspace, params, page=page, per_page=per_page)
+        return self._page(params, page=page, per_page=per_page)
 
     def iter_all(
         self,
@@ -294,8 +240,7 @@ class Workspaces(_Resource):
         searching = filters is not None and filters.search is not None
         if order is None and not searching:
             order = STABLE_ORDER
-        params = workspace_params(filters, include=include, order=order)
-        return self._client.iter_all(self.path, Workspace, params)
+        return self._walk(workspace_params(filters, include=include, order=order))
 
     def for_groups(self, group_ids: Iterable[IdLike]) -> Iterator[Workspace]:
         return self.iter_all(WorkspaceFilters(workspace_groups=list(group_ids)))
@@ -304,17 +249,18 @@ class Workspaces(_Resource):
         return self.list(WorkspaceFilters(search=text), page=page, per_page=per_page)
 
 
-class CustomFields(_Resource):
+class CustomFields(Resource):
     """`/custom_fields` of a subject type, with their choices resolved."""
 
     path = "/custom_fields.json"
+    record = CustomField
 
     def list(
         self,
         *,
         subject_type: str = GROUP_SUBJECT,
         page: int = 1,
-        per_page: int = 200,
+        per_page: int = PAGE_CAP,
         if_none_match: str | None = None,
     ) -> Page[CustomField]:
         """One page of the fields, with their choices.
@@ -325,36 +271,31 @@ class CustomFields(_Resource):
         (the server sent no ETag) cannot be revalidated: fetch it again.
         """
         params = _custom_field_params(subject_type)
-        return self._client.list_page(
-            self.path,
-            CustomField,
-            params,
-            page=page,
-            per_page=per_page,
-            if_none_match=if_none_match,
-        )
+        return self._page(params, page=page, per_page=per_page, if_none_match=if_none_match)
 
     def iter_all(self, *, subject_type: str = GROUP_SUBJECT) -> Iterator[CustomField]:
-        return self._client.iter_all(self.path, CustomField, _custom_field_params(subject_type))
+        return self._walk(_custom_field_params(subject_type))
 
 
-class CustomFieldChoices(_Resource):
+class CustomFieldChoices(Resource):
     """`/custom_field_choices` of some custom fields."""
 
     path = "/custom_field_choices.json"
+    record = CustomFieldChoice
 
     def iter_all(self, custom_field_ids: Iterable[IdLike]) -> Iterator[CustomFieldChoice]:
-        params = {"for_custom_fields": encode_id_list(custom_field_ids, name="custom_field_ids")}
-        return self._client.iter_all(self.path, CustomFieldChoice, params)
+        ids = encode_id_list(custom_field_ids, name="custom_field_ids")
+        return self._walk({"for_custom_fields": ids})
 
 
-class CustomFieldValues(_Resource):
+class CustomFieldValues(Resource):
     """`/custom_field_values` of a subject type, optionally of some subjects only.
 
     `subject_type` is sent snake_case (`workspace_group`), as the real service was recorded
     answering it; `WorkspaceGroup` is accepted too."""
 
     path = "/custom_field_values.json"
+    record = CustomFieldValue
 
     def list(
         self,
@@ -362,12 +303,10 @@ class CustomFieldValues(_Resource):
         subject_type: str = GROUP_VALUE_SUBJECT,
         subject_ids: Iterable[IdLike] | None = None,
         page: int = 1,
-        per_page: int = 200,
+        per_page: int = PAGE_CAP,
     ) -> Page[CustomFieldValue]:
         params = _value_subject_params(subject_type, subject_ids)
-        return self._client.list_page(
-            self.path, CustomFieldValue, params, page=page, per_page=per_page
-        )
+        return self._page(params, page=page, per_page=per_page)
 
     def iter_all(
         self,
@@ -375,23 +314,23 @@ class CustomFieldValues(_Resource):
         subject_type: str = GROUP_VALUE_SUBJECT,
         subject_ids: Iterable[IdLike] | None = None,
     ) -> Iterator[CustomFieldValue]:
-        return self._client.iter_all(
-            self.path, CustomFieldValue, _value_subject_params(subject_type, subject_ids)
-        )
+        return self._walk(_value_subject_params(subject_type, subject_ids))
 
 
-class RateCardSets(_Resource):
+class RateCardSets(Resource):
     path = "/rate_card_sets.json"
+    record = RateCardSet
 
     def list(self, *, page: int = 1, per_page: int = 20) -> Page[RateCardSet]:
-        return self._client.list_page(self.path, RateCardSet, {}, page=page, per_page=per_page)
+        return self._page({}, page=page, per_page=per_page)
 
     def iter_all(self) -> Iterator[RateCardSet]:
-        return self._client.iter_all(self.path, RateCardSet, {})
+        return self._walk({})
 
 
-class ExternalReferences(_Resource):
+class ExternalReferences(Resource):
     path = "/external_references.json"
+    record = ExternalReference
 
     def list(
         self,
@@ -402,19 +341,18 @@ class ExternalReferences(_Resource):
         per_page: int = 20,
     ) -> Page[ExternalReference]:
         params = _subject_params(subject_type, subject_ids)
-        return self._client.list_page(
-            self.path, ExternalReference, params, page=page, per_page=per_page
-        )
+        return self._page(params, page=page, per_page=per_page)
 
     def iter_all(
         self, *, subject_type: str = GROUP_SUBJECT, subject_ids: Iterable[IdLike] | None = None
     ) -> Iterator[ExternalReference]:
-        return self._client.iter_all(
-            self.path, ExternalReference, _subject_params(subject_type, subject_ids)
-        )
+        return self._walk(_subject_params(subject_type, subject_ids))
 
 
-class Users(_Resource):
+class Users(Resource):
+    path = "/users.json"
+    record = User
+
     def me(self) -> User:
         """Who the token belongs to."""
-        return self._client.fetch_one("GET", "/users/me.json", User)
+        return self._one("GET", "/users/me.json")

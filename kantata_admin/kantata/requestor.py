@@ -1,0 +1,311 @@
+"""The request layer every resource speaks through (stripe's `_api_requestor`).
+
+It sends (through transport.py), retries what is safe within one deadline per call, maps
+failures to the error tree, logs and counts each call, and reads the envelope into records
+and pages. It holds the token (wrapped) and the settings of one client; it knows nothing of
+resources, which depend on it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from .encoding import PAGE_CAP, encode_page, encode_window
+from .errors import (
+    InvalidRequest,
+    KantataError,
+    MalformedResponse,
+    NotFound,
+    NotModified,
+    Timeout,
+    TransportError,
+    error_for_response,
+    request_id_of,
+)
+from .observability import Call, ClientCounters, record_call
+from .pagination import Page, iter_all, records_from_envelope
+from .records import Record
+from .retry import RetryPolicy
+from .transport import USER_AGENT, BearerAuth, check_base_url, session_for, transport_error
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A successful answer: its decoded body (None when empty), `X-Request-Id` and ETag."""
+
+    body: Any
+    request_id: str | None = None
+    etag: str | None = None
+
+
+@contextmanager
+def _blamed_on(answer: Answer) -> Iterator[None]:
+    # An envelope that does not parse is still an answer Kantata's support can look up.
+    try:
+        yield
+    except MalformedResponse as error:
+        if error.request_id is None:
+            error.request_id = answer.request_id
+        raise
+
+
+class Requestor:
+    """Sends one client's calls. Safe to share between threads; connections are pooled per
+    thread and base URL (transport.py), not per requestor."""
+
+    def __init__(
+        self,
+        auth: BearerAuth,
+        *,
+        base_url: str,
+        connect_timeout: float,
+        read_timeout: float,
+        retry: RetryPolicy,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        # Takes the token already wrapped: a traceback's locals show BearerAuth(***).
+        self._auth = auth
+        self.base_url = check_base_url(base_url)
+        parts = urlsplit(self.base_url)
+        self._origin = f"{parts.scheme}://{parts.netloc}"
+        self.timeout = (connect_timeout, read_timeout)
+        self.retry = retry
+        self.counters = ClientCounters()
+        self._sleep = sleep
+
+    def deadline(self) -> float:
+        """A `time.monotonic()` deadline for one call: now plus the policy's total budget."""
+        return time.monotonic() + self.retry.total_budget
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        deadline: float | None = None,
+    ) -> Any:
+        """Send with retries per the policy; the decoded JSON body, or None when empty.
+
+        `deadline` (from `deadline()`) bounds every attempt and wait of the call; an
+        operation made of several requests passes the same one to each.
+        """
+        return self.exchange(method, path, params=params, json=json, deadline=deadline).body
+
+    def exchange(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        deadline: float | None = None,
+    ) -> Answer:
+        """Like `request`, with extra request `headers`, answering the whole `Answer`."""
+        if deadline is None:
+            deadline = self.deadline()
+        attempt = 0
+        last_error: KantataError | None = None
+        may_have_deleted = False
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                if last_error is not None:
+                    raise last_error
+                raise Timeout(
+                    f"no time left for {method} {path}",
+                    maybe_processed=False,
+                    method=method,
+                    path=path,
+                )
+            try:
+                return self._send_once(
+                    method, path, params, json, headers, retries=attempt, remaining=remaining
+                )
+            except NotFound:
+                # A DELETE whose earlier try may have gone through finds nothing left to
+                # delete: the outcome the caller asked for. After a 429 or 503 nothing was
+                # deleted by us, so a 404 then is a real one.
+                if method == "DELETE" and may_have_deleted:
+                    return Answer(None)
+                raise
+            except KantataError as error:
+                last_error = error
+                may_have_deleted = may_have_deleted or (
+                    isinstance(error, TransportError) and error.maybe_processed
+                )
+                attempt += 1
+                delay = self.retry.next_delay(
+                    method, error, attempt=attempt, remaining=deadline - time.monotonic()
+                )
+                if delay is None:
+                    raise
+                self._sleep(delay)
+
+    def _send_once(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None,
+        json: Any,
+        extra_headers: Mapping[str, str] | None,
+        *,
+        retries: int,
+        remaining: float,
+    ) -> Answer:
+        headers = {**(extra_headers or {}), "User-Agent": USER_AGENT, "Accept": "application/json"}
+        status: int | None = None
+        request_id: str | None = None
+        failure: TransportError | None = None
+        connect_timeout, read_timeout = self.timeout
+        started = time.perf_counter()
+        try:
+            response = session_for(self._origin).request(
+                method,
+                self.base_url + path,
+                params=params,
+                json=json,
+                headers=headers,
+                auth=self._auth,
+                # No attempt may outlive the call's deadline.
+                timeout=(min(connect_timeout, remaining), min(read_timeout, remaining)),
+                # A redirect could carry the request somewhere we did not check.
+                allow_redirects=False,
+            )
+            status = response.status_code
+            request_id = request_id_of(response.headers)
+        except requests.RequestException as exc:
+            failure = transport_error(exc, method, path)
+        finally:
+            elapsed = (time.perf_counter() - started) * 1000
+            record_call(Call(method, path, status, elapsed, retries, request_id), self.counters)
+        if failure is not None:
+            # Raised outside the except block, so it has no __context__: requests' exception
+            # names the full URL with its query, and its frames hold the Authorization header.
+            raise failure
+        return self._decode(response, method, path)
+
+    @staticmethod
+    def _decode(response: requests.Response, method: str, path: str) -> Answer:
+        status = response.status_code
+        request_id = request_id_of(response.headers)
+        etag = response.headers.get("ETag") or None
+        if status == 304:
+            # Only a conditional GET (If-None-Match) gets this: the caller's copy is current.
+            sent = response.request.headers.get("If-None-Match", "") if response.request else ""
+            raise NotModified(
+                f"304 on {method} {path}: not modified",
+                etag=etag or sent,
+                path=path,
+                method=method,
+                request_id=request_id,
+            )
+        body: Any = None
+        is_json = False
+        if response.content:
+            try:
+                body = response.json()
+                is_json = True
+            except ValueError:
+                pass
+        if status >= 300:
+            raise error_for_response(
+                status, body, path=path, method=method, headers=response.headers
+            )
+        if response.content and not (is_json and isinstance(body, dict)):
+            raise MalformedResponse(
+                f"{status} on {method} {path}: body is not a JSON object",
+                status=status,
+                path=path,
+                method=method,
+                request_id=request_id,
+            )
+        return Answer(body, request_id, etag)
+
+    # --- the envelope, read into records -----------------------------------------------
+
+    def list_page[R: Record](
+        self,
+        path: str,
+        cls: type[R],
+        params: Mapping[str, str],
+        *,
+        page: int = 1,
+        per_page: int = 20,
+        limit: int | None = None,
+        offset: int | None = None,
+        deadline: float | None = None,
+        if_none_match: str | None = None,
+    ) -> Page[R]:
+        """One page of a listing; `limit` with `offset` replaces page and per_page.
+
+        With `if_none_match` (a `Page.etag` from before), an unchanged page raises
+        `NotModified` instead of being sent again."""
+        if (limit is None) != (offset is None):
+            raise InvalidRequest("give limit and offset together, or neither")
+        if limit is not None and offset is not None:
+            window = encode_window(limit, offset)
+            page, per_page = offset // limit + 1, limit
+        else:
+            window = encode_page(page, per_page)
+        answer = self.exchange(
+            "GET",
+            path,
+            params={**params, **window},
+            headers={"If-None-Match": if_none_match} if if_none_match else None,
+            deadline=deadline,
+        )
+        with _blamed_on(answer):
+            return Page.from_envelope(
+                answer.body, cls, path=path, page=page, per_page=per_page, etag=answer.etag
+            )
+
+    def iter_all[R: Record](
+        self,
+        path: str,
+        cls: type[R],
+        params: Mapping[str, str],
+        *,
+        per_page: int = PAGE_CAP,
+        deadline: float | None = None,
+    ) -> Iterator[R]:
+        """Every record of a listing, lazily, `per_page` at a time; with `deadline`, one
+        deadline for the whole walk, else one per page."""
+        return iter_all(
+            lambda page, size: self.list_page(
+                path, cls, params, page=page, per_page=size, deadline=deadline
+            ),
+            per_page=per_page,
+        )
+
+    def fetch_one[R: Record](
+        self,
+        method: str,
+        path: str,
+        cls: type[R],
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        deadline: float | None = None,
+    ) -> R:
+        """The single record of a show, create or update response."""
+        answer = self.exchange(method, path, params=params, json=json, deadline=deadline)
+        with _blamed_on(answer):
+            records = records_from_envelope(answer.body, cls, path=path)
+            if len(records) != 1:
+                raise MalformedResponse(
+                    f"expected one {cls.key} record from {path}, got {len(records)}", path=path
+                )
+            return records[0]
+
+    def delete(self, path: str) -> None:
+        self.request("DELETE", path)
