@@ -52,31 +52,38 @@ FIELD_LABELS = {
 # --- one place for what a member is told when Kantata does not do it ------------------
 
 
-def upstream_problem(error: KantataError, *, creating: bool = False) -> str:
-    """The sentence shown when a write failed upstream; nothing typed is lost."""
+def upstream_problem(error: KantataError, *, doing: str = "save") -> str:
+    """The sentence shown when Kantata did not do what the member asked (`doing`: "create",
+    "save", "delete" or "search"); the form keeps everything typed."""
     if isinstance(error, PermissionDenied):
-        if creating:
+        if doing == "create":
             return "Your Kantata account may not create workspace groups."
         return "Your Kantata account may not change this group."
+    nothing_done = {"search": "", "delete": "Nothing was deleted: "}.get(
+        doing, "Nothing was saved: "
+    )
     if isinstance(error, RateLimited):
         wait = f"about {round(error.retry_after)} seconds" if error.retry_after else "a minute"
-        text = f"Kantata OX is receiving too many requests. Nothing was saved: wait {wait}"
-        text += " and save again."
+        text = f"Kantata OX is receiving too many requests. {nothing_done}wait {wait}"
+        text += f" and {doing} again."
     elif isinstance(error, ServiceUnavailable):
-        text = "Kantata OX is unavailable right now. Nothing was saved: save again in a moment."
-    elif isinstance(error, TransportError) and creating:
+        advice = f"{nothing_done}{doing} again in a moment."
+        text = f"Kantata OX is unavailable right now. {advice[0].upper()}{advice[1:]}"
+    elif isinstance(error, TransportError) and doing == "create":
         text = (
             "Kantata OX did not answer in time. The group may have been created: look for it "
-            "in the list before saving again."
+            "in the list before creating it again."
+        )
+    elif isinstance(error, TransportError) and doing in ("save", "delete"):
+        text = (
+            f"Kantata OX did not answer in time, so the {doing} may or may not have gone "
+            "through. Open the group in another tab to check before trying again."
         )
     elif isinstance(error, TransportError):
-        text = (
-            "Kantata OX did not answer in time, so the change may or may not have been saved. "
-            "Open the group in another tab to check before saving again."
-        )
+        text = "Kantata OX did not answer in time. Try again in a moment."
     else:
         detail = "; ".join(m for m in error.messages if m) or "no reason given"
-        text = f"Kantata OX refused the change ({detail})."
+        text = f"Kantata OX refused to {doing} ({detail})."
     request_id = getattr(error, "request_id", None)
     return f"{text} Request id: {request_id}." if request_id else text
 
@@ -172,7 +179,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
         form.add_upstream_errors(error)
         return _form_page(request, form, status=422)
     except KantataError as error:
-        form.add_error(None, upstream_problem(error, creating=True))
+        form.add_error(None, upstream_problem(error, doing="create"))
         return _form_page(request, form, status=_status_for(error))
     _forget_draft(request)
     messages.success(request, f"Created “{group.name}”.")
@@ -310,7 +317,7 @@ def group_delete(request: HttpRequest, group_id: int) -> HttpResponse:
     except KantataError as error:
         if isinstance(error, AuthenticationError):
             raise
-        problem = upstream_problem(error).replace("the change", "the delete")
+        problem = upstream_problem(error, doing="delete")
         notice = f"“{name or gid}” was not deleted. {problem}"
         return _delete_answer(request, notice, level=messages.ERROR, group_id=gid)
     notice = f"Deleted “{group.name}”."
@@ -361,11 +368,7 @@ def workspace_search(request: HttpRequest) -> HttpResponse:
     except AuthenticationError:
         raise
     except KantataError as error:
-        problem = (
-            upstream_problem(error)
-            .replace(" Nothing was saved:", "")
-            .replace("save again", "search again")
-        )
+        problem = upstream_problem(error, doing="search")
     search_url = reverse("groups:workspace_search")
     rows = [
         {"workspace": w, "pick_url": f"{search_url}?{urlencode({'pick': w.id, 'title': w.title})}"}

@@ -11,11 +11,11 @@ import pytest
 from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
-from kantata_admin.audit.models import Action, AuditEntry, Outcome
+from kantata_admin.audit.models import Action, Outcome
 from kantata_admin.connections.oauth import TokenGrant
 from kantata_admin.connections.services import connection_save_checked
 from kantata_admin.kantata import NotFound
-from tests.groups.edit_fixtures import stored, titles
+from tests.groups.edit_fixtures import group_entries, stored, titles
 from tests.sandbox_harness import unique_name
 
 pytestmark = pytest.mark.browser
@@ -77,7 +77,7 @@ def test_create_a_group_with_two_workspaces(editor_session, kantata, some_worksp
     upstream = stored(kantata, group_id)
     assert (upstream.company, upstream.contact_name) == (True, "Robin Browser")
     assert titles(upstream) == sorted([first.title, second.title])
-    entry = AuditEntry.objects.get()
+    entry = group_entries().get()
     assert (entry.action, entry.group_id) == (Action.GROUP_CREATE, group_id)
     assert entry.changes["workspaces_added"] == sorted([first.title, second.title])
     # The detail page shows the change in the group's history.
@@ -106,7 +106,7 @@ def test_a_duplicate_name_in_another_case_shows_on_the_name_field_keeping_the_re
     expect(page.get_by_label("Service name", exact=True)).to_have_value("netsuite")
     expect(page.get_by_label("Model ref", exact=True)).to_have_value("77")
     expect(page.get_by_label(some_workspaces[3].title, exact=True)).to_be_checked()
-    assert AuditEntry.objects.get().outcome == Outcome.ERROR
+    assert group_entries().get().outcome == Outcome.ERROR
 
 
 def test_edit_and_remove_a_workspace(editor_session, kantata, group):
@@ -121,7 +121,7 @@ def test_edit_and_remove_a_workspace(editor_session, kantata, group):
     expect(page.get_by_text(f"Saved “{group.name}”.")).to_be_visible()
     upstream = stored(kantata, group.id)
     assert titles(upstream) == [kept.title] and upstream.phone_number == "+1 555 0199"
-    entry = AuditEntry.objects.get()
+    entry = group_entries().get()
     assert entry.changes["workspaces_removed"] == [dropped.title]
     assert entry.changes["fields"] == {"phone_number": {"before": "", "after": "+1 555 0199"}}
     expect(page.locator(".group-history")).to_contain_text(dropped.title)
@@ -146,7 +146,7 @@ def test_a_change_made_meanwhile_in_kantata_is_shown_before_overwriting(
     expect(warning.locator("td.yours")).to_have_text("mine@example.test")
     expect(page.get_by_label("E-mail", exact=True)).to_have_value("mine@example.test")
     assert stored(kantata, group.id).email == "theirs@example.test"
-    assert not AuditEntry.objects.exists()
+    assert not group_entries().exists()
 
     page.get_by_role("button", name="Save mine anyway").click()
     expect(page.get_by_text(f"Saved “{group.name}”.")).to_be_visible()
@@ -165,7 +165,7 @@ def test_delete_from_the_list_without_a_reload(editor_session, kantata, group):
     assert page.evaluate("window.notReloaded") is True
     with pytest.raises(NotFound):
         kantata.workspace_groups.get(group.id)
-    entry = AuditEntry.objects.get()
+    entry = group_entries().get()
     assert (entry.action, entry.outcome) == (Action.GROUP_DELETE, Outcome.SUCCESS)
 
 
@@ -200,4 +200,4 @@ def test_a_503_during_a_save_keeps_the_form_filled(editor_session, sandbox, kant
     expect(page.get_by_label("Contact name", exact=True)).to_have_value("Typed before the outage")
     expect(page.get_by_label("Website", exact=True)).to_have_value("https://typed.example.test")
     assert stored(kantata, group.id).contact_name == ""
-    assert AuditEntry.objects.get().outcome == Outcome.ERROR
+    assert group_entries().get().outcome == Outcome.ERROR

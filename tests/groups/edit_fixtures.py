@@ -7,7 +7,9 @@ import contextlib
 from collections.abc import Iterator
 
 import pytest
+from django.db.models import QuerySet
 
+from kantata_admin.audit.models import AuditEntry
 from kantata_admin.kantata import (
     KantataClient,
     NotFound,
@@ -68,3 +70,8 @@ def stored(client: KantataClient, group_id: str) -> WorkspaceGroup:
 
 def titles(group: WorkspaceGroup) -> list[str]:
     return sorted(w.title for w in group.workspaces or ())
+
+
+def group_entries() -> QuerySet[AuditEntry]:
+    """Audit entries about groups (connecting a member leaves one of its own)."""
+    return AuditEntry.objects.filter(action__startswith="group_")

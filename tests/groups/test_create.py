@@ -3,13 +3,13 @@
 import pytest
 from django.urls import reverse
 
-from kantata_admin.audit.models import Action, AuditEntry, Outcome
+from kantata_admin.audit.models import Action, Outcome
 from kantata_admin.connections.oauth import TokenGrant
 from kantata_admin.connections.services import connection_save_checked
 from kantata_admin.groups.changes import GroupValues, ReferenceValues
 from kantata_admin.groups.services import workspace_group_create
 from kantata_admin.kantata import KantataClient, ValidationFailed, track_calls
-from tests.groups.edit_fixtures import FAST_RETRIES, stored, titles
+from tests.groups.edit_fixtures import FAST_RETRIES, group_entries, stored, titles
 from tests.sandbox_harness import IMPATIENT_TIMEOUT, LATE_MS
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_create_with_two_workspaces_is_one_call_and_one_audit_entry(
     assert titles(upstream) == sorted([first.title, second.title])
     assert [r.service_model_ref for r in upstream.external_references] == ["901"]
 
-    entry = AuditEntry.objects.get()
+    entry = group_entries().get()
     assert (entry.action, entry.outcome) == (Action.GROUP_CREATE, Outcome.SUCCESS)
     assert (entry.actor, entry.actor_email) == (editor, editor.email)
     assert (entry.group_id, entry.group_name, entry.account_id) == (group.id, unique_name, "acme")
@@ -63,7 +63,7 @@ def test_duplicate_name_in_another_case_is_refused_and_audited(kantata, editor, 
             )
         assert calls.count == 1
         assert "name" in refused.value.field_errors
-        entry = AuditEntry.objects.get()
+        entry = group_entries().get()
         assert entry.outcome == Outcome.ERROR
         assert "already been taken" in entry.error
         assert entry.request_id and entry.request_id == refused.value.request_id
@@ -90,7 +90,7 @@ def test_a_timed_out_create_is_not_duplicated(sandbox, fresh_token, editor, uniq
         if g.name.casefold() == unique_name.casefold()
     ]
     assert [g.id for g in same_name] == [group.id]
-    entry = AuditEntry.objects.get()
+    entry = group_entries().get()
     assert (entry.outcome, entry.group_id) == (Outcome.SUCCESS, group.id)
     impatient.workspace_groups.delete(group.id)
 

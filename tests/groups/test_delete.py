@@ -4,9 +4,10 @@ under htmx, a group already deleted elsewhere reported as such, one audit entry.
 import pytest
 from django.urls import reverse
 
-from kantata_admin.audit.models import Action, AuditEntry, Outcome
+from kantata_admin.audit.models import Action, Outcome
 from kantata_admin.groups.services import AlreadyDeleted, workspace_group_delete
 from kantata_admin.kantata import NotFound, PermissionDenied, track_calls
+from tests.groups.edit_fixtures import group_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def test_delete_reads_the_last_values_then_deletes_in_two_calls(kantata, editor,
     assert [c.method for c in calls.calls] == ["GET", "DELETE"]
     with pytest.raises(NotFound):
         kantata.workspace_groups.get(group.id)
-    entry = AuditEntry.objects.get()
+    entry = group_entries().get()
     assert (entry.action, entry.outcome, entry.group_name) == (
         Action.GROUP_DELETE,
         Outcome.SUCCESS,
@@ -32,7 +33,7 @@ def test_a_group_deleted_elsewhere_is_reported_as_such(kantata, editor, group):
     kantata.workspace_groups.delete(group.id)
     with pytest.raises(AlreadyDeleted):
         workspace_group_delete(client=kantata, actor=editor, group_id=group.id)
-    entry = AuditEntry.objects.get()
+    entry = group_entries().get()
     assert entry.outcome == Outcome.ERROR and entry.request_id
 
 
@@ -40,7 +41,7 @@ def test_kantata_refusing_the_delete_keeps_the_group(readonly_kantata, kantata, 
     with pytest.raises(PermissionDenied):
         workspace_group_delete(client=readonly_kantata, actor=editor, group_id=group.id)
     assert kantata.workspace_groups.get(group.id).name == group.name
-    assert AuditEntry.objects.get().outcome == Outcome.ERROR
+    assert group_entries().get().outcome == Outcome.ERROR
 
 
 def test_the_confirmation_names_the_group(connect, editor, login, group):

@@ -3,7 +3,7 @@ Kantata's own refusals, one audit entry."""
 
 import pytest
 
-from kantata_admin.audit.models import Action, AuditEntry, Outcome
+from kantata_admin.audit.models import Action, Outcome
 from kantata_admin.groups.changes import GroupValues, ReferenceValues
 from kantata_admin.groups.forms import GroupForm
 from kantata_admin.groups.services import StaleEdit, workspace_group_update
@@ -13,7 +13,7 @@ from kantata_admin.kantata import (
     ValidationFailed,
     track_calls,
 )
-from tests.groups.edit_fixtures import stored, titles
+from tests.groups.edit_fixtures import group_entries, stored, titles
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_update_sends_the_difference_in_two_calls_and_audits_it(
     )
     assert titles(upstream) == sorted([kept.title, added.title])
 
-    entry = AuditEntry.objects.get()
+    entry = group_entries().get()
     assert (entry.action, entry.outcome, entry.group_id) == (
         Action.GROUP_UPDATE,
         Outcome.SUCCESS,
@@ -75,7 +75,7 @@ def test_an_unchanged_form_writes_nothing(kantata, editor, group):
     with track_calls() as calls:
         result = _update(kantata, editor, group, GroupValues.from_group(group))
     assert calls.count == 1 and not result.written
-    assert not AuditEntry.objects.exists()
+    assert not group_entries().exists()
 
 
 def test_a_group_changed_meanwhile_is_not_overwritten(sandbox, admin_token, kantata, editor, group):
@@ -93,7 +93,7 @@ def test_a_group_changed_meanwhile_is_not_overwritten(sandbox, admin_token, kant
     assert stale.value.changed_meanwhile == ["phone_number"]
     assert stale.value.current_values.phone_number == "+44 20 7946 0000"
     assert stored(kantata, group.id).email == "before@example.test"
-    assert not AuditEntry.objects.exists()
+    assert not group_entries().exists()
 
     # Saving again on the version now shown overwrites, keeping the other change.
     result = _update(kantata, editor, stale.value.current, typed)
@@ -108,7 +108,7 @@ def test_kantata_refusing_the_user_is_audited_with_its_request_id(readonly_kanta
     typed = GroupValues(**{**GroupValues.from_group(seen).__dict__, "notes": "no"})
     with pytest.raises(PermissionDenied) as refused:
         _update(readonly_kantata, editor, seen, typed)
-    entry = AuditEntry.objects.get()
+    entry = group_entries().get()
     assert entry.outcome == Outcome.ERROR and entry.request_id == refused.value.request_id
     assert entry.changes["fields"]["notes"] == {"before": "", "after": "no"}
 
@@ -121,7 +121,7 @@ def test_a_503_is_audited_and_nothing_is_written(sandbox, own_kantata, fresh_tok
             _update(own_kantata, editor, group, typed)
     finally:
         sandbox.clear_faults(fresh_token)
-    entry = AuditEntry.objects.get()
+    entry = group_entries().get()
     assert entry.outcome == Outcome.ERROR and "503" in entry.error
     assert stored(own_kantata, group.id).notes in ("", None)
 
@@ -142,4 +142,4 @@ def test_nested_external_reference_errors_land_on_their_fields(kantata, editor, 
     form.is_valid()
     form.add_upstream_errors(refused.value)
     assert "too long" in form.errors["external_reference_service_name"][0]
-    assert AuditEntry.objects.get().outcome == Outcome.ERROR
+    assert group_entries().get().outcome == Outcome.ERROR

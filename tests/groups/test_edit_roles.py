@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from kantata_admin.audit.models import AuditEntry
+from tests.groups.edit_fixtures import group_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def test_a_viewer_is_refused_every_write_url(connect, viewer, login, name, args,
     assert response.status_code in (403, 405)
     if response.status_code == 403:
         assert "Your role does not allow this" in response.text
-    assert not AuditEntry.objects.exists()
+    assert not group_entries().exists()
 
 
 def test_an_editor_may_open_the_create_form(editor, login):

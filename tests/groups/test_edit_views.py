@@ -4,11 +4,11 @@ nothing typed is lost on any error."""
 import pytest
 from django.urls import reverse
 
-from kantata_admin.audit.models import AuditEntry, Outcome
+from kantata_admin.audit.models import Outcome
 from kantata_admin.connections.oauth import TokenGrant, revoke_token
 from kantata_admin.connections.services import connection_save_checked
 from kantata_admin.kantata import track_calls
-from tests.groups.edit_fixtures import stored, titles
+from tests.groups.edit_fixtures import group_entries, stored, titles
 from tests.sandbox_harness import ADMIN_EMAIL, READONLY_EMAIL
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_creating_through_the_page_stores_the_group_and_shows_it(
         "Dana Typed",
     )
     assert titles(upstream) == sorted([first.title, second.title])
-    assert AuditEntry.objects.get().group_id == group_id
+    assert group_entries().get().group_id == group_id
     kantata.workspace_groups.delete(group_id)
 
 
@@ -84,7 +84,7 @@ def test_a_duplicate_name_shows_kantatas_error_on_the_name_and_keeps_the_rest(
     assert 'id="id_name_error"' in html
     for value in ("Dana Typed", "dana@example.test", "1 Typed Street", "hubspot", "Company"):
         assert value in html
-    assert AuditEntry.objects.get().outcome == Outcome.ERROR
+    assert group_entries().get().outcome == Outcome.ERROR
 
 
 def test_the_servers_checks_stand_without_the_browsers(editor_client):
@@ -95,7 +95,7 @@ def test_the_servers_checks_stand_without_the_browsers(editor_client):
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert set(errors) >= {"name", "email", "external_reference_service_model"}
-    assert not AuditEntry.objects.exists()
+    assert not group_entries().exists()
 
 
 def test_editing_removes_a_workspace_and_records_it_by_name(editor_client, kantata, group):
@@ -113,7 +113,7 @@ def test_editing_removes_a_workspace_and_records_it_by_name(editor_client, kanta
     assert response.status_code == 302, response.context["form"].errors
     assert calls.count == 2
     assert titles(stored(kantata, group.id)) == [kept.title]
-    entry = AuditEntry.objects.get()
+    entry = group_entries().get()
     assert entry.changes["workspaces_removed"] == [dropped.title]
     assert entry.changes["fields"] == {}
 
@@ -197,7 +197,7 @@ def test_a_revoked_token_keeps_the_typed_form_for_after_reconnecting(
 
     response = client.post(reverse("groups:create"), _form(unique_name))
     assert "<h1>Reconnect Kantata OX</h1>" in response.text
-    assert not AuditEntry.objects.exists()
+    assert not group_entries().exists()
 
     # Back on the page (after reconnecting), the form holds what was typed, once.
     again = client.get(reverse("groups:create"))
@@ -205,3 +205,39 @@ def test_a_revoked_token_keeps_the_typed_form_for_after_reconnecting(
     for value in (unique_name, "Dana Typed", "1 Typed Street"):
         assert value in again.text
     assert unique_name not in client.get(reverse("groups:create")).text
+
+
+def test_the_workspace_search_leaves_out_picked_ones_in_one_call(editor_client, some_workspaces):
+    wanted, picked = some_workspaces[0], some_workspaces[1]
+    url = reverse("groups:workspace_search")
+    with track_calls() as calls:
+        found = editor_client.get(
+            url, {"q": wanted.title, "workspaces": [picked.id]}, headers={"HX-Request": "true"}
+        )
+    assert calls.count == 1
+    assert found.status_code == 200 and "<html" not in found.text
+    assert f'id="result-{wanted.id}"' in found.text
+    assert f'id="result-{picked.id}"' not in found.text
+
+    # Adding one answers its ticked chip, and drops it from the results, with no call.
+    with track_calls() as calls:
+        chip = editor_client.get(url, {"pick": wanted.id, "title": wanted.title})
+    assert calls.count == 0
+    assert f'name="workspaces" value="{wanted.id}" checked' in chip.text
+    assert f'<li id="result-{wanted.id}" hx-swap-oob="delete">' in chip.text
+
+
+def test_a_search_that_fails_upstream_says_so_in_the_results(sandbox, faulty_editor):
+    client, token = faulty_editor
+    sandbox.fault(token, kind="503", count=6)
+    found = client.get(reverse("groups:workspace_search"), {"q": "web"})
+    sandbox.clear_faults(token)
+    assert found.status_code == 200
+    assert "Kantata OX is unavailable right now" in found.text
+
+
+def test_editing_a_group_deleted_elsewhere_says_so(editor_client, kantata, group):
+    kantata.workspace_groups.delete(group.id)
+    page = editor_client.get(reverse("groups:edit", args=[group.id]))
+    assert page.status_code == 404
+    assert "may have been deleted elsewhere" in page.text
