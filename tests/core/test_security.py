@@ -138,11 +138,14 @@ def test_behind_a_proxy_the_client_address_comes_from_the_forwarded_header(
     assert result.stdout.split() == [client_address, secure], result.stderr
 
 
-def test_check_deploy_warns_when_the_sandbox_is_mounted_in_production():
+def test_the_sandbox_refuses_to_start_in_production():
+    """Issue 7 item 5: with DEBUG=false, KANTATA_SANDBOX on stops the start, saying why
+    (it was a check --deploy warning before)."""
     env = {**PRODUCTION_ENV, "KANTATA_SANDBOX": "true"}
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    result = _manage("check", "--deploy", env=env)
     assert result.returncode != 0
-    assert "kantata_admin.W001" in result.stderr + result.stdout
+    assert "must not run in production. Set KANTATA_SANDBOX=false" in result.stderr
+    assert _manage("check", "--deploy", env=PRODUCTION_ENV).returncode == 0
 
 
 def test_the_demo_admin_is_never_created_in_production():
