@@ -1,4 +1,8 @@
 from django.apps import AppConfig
+from django.core import checks
+
+# Safe at import time: neither imports a model.
+from kantata_admin.connections.checks import token_encryption_keys
 
 
 class ConnectionsConfig(AppConfig):
@@ -7,5 +11,5 @@ class ConnectionsConfig(AppConfig):
     verbose_name = "Kantata OX connections"
 
     def ready(self) -> None:
-        # Registers the system check that refuses malformed TOKEN_ENCRYPTION_KEYS.
-        from kantata_admin.connections import checks  # noqa: F401
+        # `manage.py check` and every server start refuse malformed TOKEN_ENCRYPTION_KEYS.
+        checks.register(token_encryption_keys, checks.Tags.security)

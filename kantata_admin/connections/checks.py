@@ -2,12 +2,11 @@
 a typo in production fails at deploy time, not at a member's first page view."""
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error
 
 from kantata_admin.connections.crypto import key_problems
 
 
-@register()
 def token_encryption_keys(app_configs, **kwargs) -> list[Error]:
     return [
         Error(problem, id="connections.E001")
