@@ -28,7 +28,7 @@ from .errors import (
     ValidationFailed,
     error_for_response,
 )
-from .field_values import Money, TypedValue, typed_value
+from .field_values import Money, TypedValue, json_value, typed_value
 from .filters import (
     WORKSPACE_GROUP_INCLUDES,
     WORKSPACE_GROUP_ORDERS,
@@ -39,7 +39,12 @@ from .filters import (
 )
 from .observability import Call, CallRecorder, track_calls
 from .pagination import Page
-from .payloads import ExternalReferenceInput, WorkspaceGroupInput
+from .payloads import (
+    VALUE_CREATE_CAP,
+    CustomFieldValueInput,
+    ExternalReferenceInput,
+    WorkspaceGroupInput,
+)
 from .records import (
     CustomField,
     CustomFieldChoice,
@@ -56,6 +61,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "NO_RETRIES",
     "USER_AGENT",
+    "VALUE_CREATE_CAP",
     "WORKSPACE_GROUP_INCLUDES",
     "WORKSPACE_GROUP_ORDERS",
     "WORKSPACE_INCLUDES",
@@ -71,6 +77,7 @@ __all__ = [
     "CustomField",
     "CustomFieldChoice",
     "CustomFieldValue",
+    "CustomFieldValueInput",
     "DateRange",
     "ErrorDetail",
     "ExternalReference",
@@ -103,6 +110,7 @@ __all__ = [
     "WorkspaceGroupFilters",
     "WorkspaceGroupInput",
     "error_for_response",
+    "json_value",
     "track_calls",
     "typed_value",
 ]

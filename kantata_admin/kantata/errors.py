@@ -19,6 +19,8 @@ class ErrorDetail:
     type: str
     message: str
     field: str | None = None
+    # The failing item's position in a request that writes several (a values create).
+    index: int | None = None
 
 
 class KantataError(Exception):
@@ -204,12 +206,13 @@ def _details(body: Any) -> tuple[ErrorDetail, ...]:
     details = []
     for entry in entries:
         if isinstance(entry, Mapping):
-            field = entry.get("field")
+            field, index = entry.get("field"), entry.get("index")
             details.append(
                 ErrorDetail(
                     type=str(entry.get("type") or ""),
                     message=str(entry.get("message") or ""),
                     field=str(field) if field else None,
+                    index=index if isinstance(index, int) and not isinstance(index, bool) else None,
                 )
             )
         elif isinstance(entry, str):

@@ -1,4 +1,6 @@
-"""A custom field value's `value`, read into a Python type by its field's value type.
+"""A custom field value's `value`: read into a Python type by its field's value type
+(`typed_value`), and written back as the API's JSON (`json_value`). One place for each
+type's two forms.
 
 The API sends `"foo"` (string), `"2014-02-25"` (date), `13` or `13.5` (number),
 `[99800, "USD"]` (currency: an amount in cents and an ISO 4217 code) and `[1, 2, 4]`
@@ -8,12 +10,14 @@ strings; they are read as strings, like every id in this client.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .errors import MalformedResponse
+from .encoding import encode_id
+from .errors import InvalidRequest, MalformedResponse
 
 VALUE_TYPES = frozenset({"string", "date", "number", "currency", "single", "multi"})
 
@@ -109,3 +113,32 @@ def typed_value(value_type: str, value: Any) -> TypedValue | None:
             return _choices(value)
         case _:
             return _guess(value)
+
+
+def json_value(value: TypedValue | int | float) -> Any:
+    """What to send as a value's `value`: text as is, a date as ISO 8601, a number as a
+    JSON number, Money as `[cents, "ISO"]`, choices as a list of integer ids. Clearing a
+    value is a delete, not a write of nothing, so an empty value is refused."""
+    if value is None or value == "" or value == () or value == []:
+        raise InvalidRequest("value: empty; delete the value to clear it")
+    if isinstance(value, bool | datetime):
+        raise InvalidRequest(f"value: {type(value).__name__} is not a custom field value")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Money):
+        if not isinstance(value.currency, str) or not re.fullmatch(r"[A-Za-z]{3}", value.currency):
+            raise InvalidRequest(f"value: {value.currency!r} is not an ISO 4217 code")
+        if isinstance(value.cents, bool) or not isinstance(value.cents, int):
+            raise InvalidRequest(f"value: {value.cents!r} is not a whole number of cents")
+        return [value.cents, value.currency.upper()]
+    if isinstance(value, Decimal | int | float):
+        number = Decimal(str(value))
+        if not number.is_finite():
+            raise InvalidRequest(f"value: {value!r} is not a finite number")
+        # JSON has no decimals: a whole number goes as an integer, keeping every digit.
+        return int(number) if number == number.to_integral_value() else float(number)
+    if isinstance(value, tuple | list):
+        return [int(encode_id(choice, name="value")) for choice in value]
+    raise InvalidRequest(f"value: {type(value).__name__} is not a custom field value")

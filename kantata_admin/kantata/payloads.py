@@ -1,4 +1,5 @@
-"""Write bodies: the writable fields of a workspace group, checked before sending."""
+"""Write bodies: the writable fields of a workspace group and of custom field values,
+checked before sending."""
 
 from __future__ import annotations
 
@@ -8,8 +9,13 @@ from typing import Any
 
 from .encoding import IdLike, encode_id
 from .errors import InvalidRequest
+from .field_values import TypedValue, json_value
 
 EXTERNAL_REFERENCE_STATUSES = frozenset({"pending", "successful", "failed"})
+# Kantata creates at most this many custom field values in one request.
+VALUE_CREATE_CAP = 100
+# Values are written, like they are read, with the recorded snake_case subject type.
+GROUP_VALUE_SUBJECT = "workspace_group"
 
 
 @dataclass(frozen=True)
@@ -109,3 +115,43 @@ def workspace_group_body(payload: Any, *, creating: bool) -> dict[str, Any]:
     if "external_reference" in group:
         group["external_reference"] = _external_reference(group["external_reference"])
     return {"workspace_group": group}
+
+
+@dataclass(frozen=True)
+class CustomFieldValueInput:
+    """One value to create: a field's value on a subject (a workspace group by default).
+
+    `value` is what `CustomFieldValue.typed_value` reads back: text, a date, a number,
+    `Money`, or the chosen choice ids."""
+
+    subject_id: IdLike
+    custom_field_id: IdLike
+    value: TypedValue | int | float
+    subject_type: str = GROUP_VALUE_SUBJECT
+
+
+def custom_field_values_body(values: Sequence[CustomFieldValueInput]) -> dict[str, Any]:
+    """`{"custom_field_values": [...]}` for one create request of 1 to VALUE_CREATE_CAP."""
+    if not 1 <= len(values) <= VALUE_CREATE_CAP:
+        raise InvalidRequest(f"custom_field_values: 1 to {VALUE_CREATE_CAP} per request")
+    items = []
+    for value in values:
+        if not isinstance(value, CustomFieldValueInput):
+            raise InvalidRequest(
+                f"custom_field_values: expected CustomFieldValueInput, got {type(value).__name__}"
+            )
+        items.append(
+            {
+                "subject_type": value.subject_type,
+                # The API documents ids in write bodies as integers.
+                "subject_id": int(encode_id(value.subject_id, name="subject_id")),
+                "custom_field_id": int(encode_id(value.custom_field_id, name="custom_field_id")),
+                "value": json_value(value.value),
+            }
+        )
+    return {"custom_field_values": items}
+
+
+def custom_field_value_body(value: TypedValue | int | float) -> dict[str, Any]:
+    """`{"custom_field_value": {"value": ...}}`: a new value for one existing value."""
+    return {"custom_field_value": {"value": json_value(value)}}

@@ -298,14 +298,32 @@ class Requestor:
         deadline: float | None = None,
     ) -> R:
         """The single record of a show, create or update response."""
+        (record,) = self.fetch_many(
+            method, path, cls, params=params, json=json, deadline=deadline, expected=1
+        )
+        return record
+
+    def fetch_many[R: Record](
+        self,
+        method: str,
+        path: str,
+        cls: type[R],
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        deadline: float | None = None,
+        expected: int,
+    ) -> list[R]:
+        """The `expected` records of a write (or show) response, in the answer's order."""
         answer = self.exchange(method, path, params=params, json=json, deadline=deadline)
         with _blamed_on(answer):
             records = records_from_envelope(answer.body, cls, path=path)
-            if len(records) != 1:
+            if len(records) != expected:
                 raise MalformedResponse(
-                    f"expected one {cls.key} record from {path}, got {len(records)}", path=path
+                    f"expected {expected} {cls.key} records from {path}, got {len(records)}",
+                    path=path,
                 )
-            return records[0]
+            return records
 
     def delete(self, path: str) -> None:
         self.request("DELETE", path)

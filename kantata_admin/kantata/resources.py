@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from .encoding import PAGE_CAP, IdLike, encode_id, encode_id_list, encode_text
+from .errors import InvalidRequest, ValidationFailed
+from .field_values import TypedValue
 from .filters import (
     STABLE_ORDER,
     WorkspaceFilters,
@@ -21,7 +24,16 @@ from .filters import (
     workspace_params,
 )
 from .pagination import Page
-from .payloads import ExternalReferenceInput, WorkspaceGroupInput, workspace_group_body
+from .payloads import (
+    GROUP_VALUE_SUBJECT,
+    VALUE_CREATE_CAP,
+    CustomFieldValueInput,
+    ExternalReferenceInput,
+    WorkspaceGroupInput,
+    custom_field_value_body,
+    custom_field_values_body,
+    workspace_group_body,
+)
 from .records import (
     CustomField,
     CustomFieldChoice,
@@ -38,8 +50,7 @@ from .requestor import Requestor
 
 GROUP_SUBJECT = "WorkspaceGroup"
 # Custom field values are asked for (and answer) with the subject type in snake_case, as
-# recorded from the real service; the spec's "WorkspaceGroup" is accepted and converted.
-GROUP_VALUE_SUBJECT = "workspace_group"
+# recorded from the real service (GROUP_VALUE_SUBJECT); "WorkspaceGroup" is converted.
 Payload = WorkspaceGroupInput | Mapping[str, Any]
 
 
@@ -315,6 +326,44 @@ class CustomFieldValues(Resource):
         subject_ids: Iterable[IdLike] | None = None,
     ) -> Iterator[CustomFieldValue]:
         return self._walk(_value_subject_params(subject_type, subject_ids))
+
+    def for_group(self, group_id: IdLike) -> tuple[CustomFieldValue, ...]:
+        """Every value set on one workspace group."""
+        return tuple(self.iter_all(subject_ids=[group_id]))
+
+    def create(self, values: Iterable[CustomFieldValueInput]) -> list[CustomFieldValue]:
+        """Create values, VALUE_CREATE_CAP to a request; the created values in order.
+
+        A refused request raises ValidationFailed whose details' `index` counts from the
+        start of `values` (not of its request); the requests before it stay created. A
+        create is never sent twice: after a lost answer, read the values back
+        (`for_group`) to see what landed.
+        """
+        values = list(values)
+        if not values:
+            raise InvalidRequest("custom_field_values: give at least one value")
+        created: list[CustomFieldValue] = []
+        for start in range(0, len(values), VALUE_CREATE_CAP):
+            batch = values[start : start + VALUE_CREATE_CAP]
+            body = custom_field_values_body(batch)
+            try:
+                created += self._requestor.fetch_many(
+                    "POST", self.path, CustomFieldValue, json=body, expected=len(batch)
+                )
+            except ValidationFailed as refused:
+                refused.details = tuple(
+                    replace(d, index=d.index + start) if d.index is not None else d
+                    for d in refused.details
+                )
+                raise
+        return created
+
+    def update(self, value_id: IdLike, value: TypedValue | int | float) -> CustomFieldValue:
+        return self._one("PUT", self._member(value_id), json=custom_field_value_body(value))
+
+    def delete(self, value_id: IdLike) -> None:
+        """Clear a value (there is no empty value to write)."""
+        self._requestor.delete(self._member(value_id))
 
 
 class RateCardSets(Resource):
