@@ -9,8 +9,11 @@ in the page, above the member's kept filters, with a retry.
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +25,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -51,6 +55,10 @@ from kantata_admin.kantata import (
 )
 
 logger = logging.getLogger(__name__)
+
+# Threads that wait for Kantata while a full list page draws its filter panel. The work
+# they do is I/O; a request holds one for the length of one upstream call.
+_UPSTREAM = ThreadPoolExecutor(max_workers=32, thread_name_prefix="groups-upstream")
 
 
 @dataclass(frozen=True)
@@ -198,7 +206,14 @@ def group_list(request: HttpRequest) -> HttpResponse:
         query = form.query()
         context["query"] = query
         try:
-            context["table"] = GroupTable(selectors.group_page(client, query), query)
+            if fragment:
+                page = selectors.group_page(client, query)
+            else:
+                # The panel is most of a full page's own work: draw it while Kantata answers.
+                pending = _in_background(selectors.group_page, client, query)
+                context["filters_html"] = _filters_html(request, context)
+                page = pending.result()
+            context["table"] = GroupTable(page, query)
         except AuthenticationError:
             raise
         except KantataError as error:
@@ -209,7 +224,23 @@ def group_list(request: HttpRequest) -> HttpResponse:
         response = render(request, "groups/list.html#results", context)
         return push_url(response, _list_url(params))
     status = problem.status if problem else (200 if form.is_valid() else 400)
+    return _full_page(request, context, status)
+
+
+def _filters_html(request: HttpRequest, context: dict[str, Any]) -> str:
+    return render_to_string("groups/list.html#filters", context, request)
+
+
+def _full_page(request: HttpRequest, context: dict[str, Any], status: int) -> HttpResponse:
+    if "filters_html" not in context:
+        context["filters_html"] = _filters_html(request, context)
     return render(request, "groups/list.html", context, status=status)
+
+
+def _in_background[R](work: Callable[..., R], *args: Any) -> Future[R]:
+    """`work(*args)` on a pool thread, in a copy of this context: its upstream call is
+    counted by the caller's `track_calls()`. Its exceptions come out of `.result()`."""
+    return _UPSTREAM.submit(contextvars.copy_context().run, work, *args)
 
 
 @never_cache
@@ -282,4 +313,4 @@ def group_export(request: HttpRequest) -> HttpResponse:
             response["Content-Disposition"] = content_disposition_header(True, filename)
             return response
     context["problem"] = problem
-    return render(request, "groups/list.html", context, status=problem.status)
+    return _full_page(request, context, problem.status)
