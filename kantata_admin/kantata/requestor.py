@@ -287,20 +287,10 @@ class Requestor:
             per_page=per_page,
         )
 
-    def fetch_one[R: Record](
-        self,
-        method: str,
-        path: str,
-        cls: type[R],
-        *,
-        params: Mapping[str, str] | None = None,
-        json: Any = None,
-        deadline: float | None = None,
-    ) -> R:
-        """The single record of a show, create or update response."""
-        (record,) = self.fetch_many(
-            method, path, cls, params=params, json=json, deadline=deadline, expected=1
-        )
+    def fetch_one[R: Record](self, method: str, path: str, cls: type[R], **request: Any) -> R:
+        """The single record of a show, create or update response; `request` is
+        `fetch_many`'s params, json and deadline."""
+        (record,) = self.fetch_many(method, path, cls, expected=1, **request)
         return record
 
     def fetch_many[R: Record](
