@@ -142,29 +142,17 @@ def workspace_group_update(
     values are not the ones the form was opened with. To overwrite, the caller opens the
     form again on the current version (`StaleEdit.current`) and the member saves again.
     """
+    current: WorkspaceGroup | None = None
     try:
         current = client.workspace_groups.get(group_id, include=EDIT_INCLUDES)
-    except KantataError as error:
-        _record_failure(
-            error,
-            actor=actor,
-            action=Action.GROUP_UPDATE,
-            account_id=account_id,
-            group_id=group_id,
-            group_name=values.name,
-            changes=group_diff(opened, values),
-        )
-        raise
-    # Kantata's timestamps have whole seconds: a change in the same second as the version
-    # shown keeps `updated_at`, so the values the form opened with are compared too.
-    stale = StaleEdit(current, opened)
-    if current.updated_at != opened_updated_at or stale.changed_meanwhile:
-        raise stale
-    before = _as_written(current, values)
-    payload = _update_payload(GroupValues.from_group(current), values)
-    if set(payload) == {"name"} and values.name == current.name:
-        return UpdateResult(group=current, written=False)
-    try:
+        # Kantata's timestamps have whole seconds: a change in the same second as the
+        # version shown keeps `updated_at`, so the values the form opened with count too.
+        stale = StaleEdit(current, opened)
+        if current.updated_at != opened_updated_at or stale.changed_meanwhile:
+            raise stale
+        payload = _update_payload(GroupValues.from_group(current), values)
+        if set(payload) == {"name"} and values.name == current.name:
+            return UpdateResult(group=current, written=False)
         updated = client.workspace_groups.update(group_id, payload, include=EDIT_INCLUDES)
     except KantataError as error:
         _record_failure(
@@ -173,10 +161,15 @@ def workspace_group_update(
             action=Action.GROUP_UPDATE,
             account_id=account_id,
             group_id=group_id,
-            group_name=current.name,
-            changes=group_diff(before, values, titles=[values.workspace_titles]),
+            group_name=current.name if current is not None else values.name,
+            changes=group_diff(
+                _as_written(current, values) if current is not None else opened,
+                values,
+                titles=[values.workspace_titles],
+            ),
         )
         raise
+    before = _as_written(current, values)
     audit_record(
         actor=actor,
         action=Action.GROUP_UPDATE,
