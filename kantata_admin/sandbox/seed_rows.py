@@ -2,7 +2,6 @@
 
 import random
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 
@@ -260,7 +259,7 @@ class RowMaker:
         setter = SandboxUser.objects.filter(account=account).order_by("id").first()
         rng = self.rng
         rows: list[CustomFieldValue] = []
-        picks: list[list[CustomFieldChoice]] = []
+        picks: list[list[int]] = []
         for group in groups:
             for field in fields:
                 if rng.random() < 0.4:
@@ -273,30 +272,32 @@ class RowMaker:
                     created_at=group.created_at,
                     updated_at=group.updated_at,
                 )
-                chosen: list[CustomFieldChoice] = []
+                choices = choices_by_field.get(field.pk, [])
+                # Written in the value's JSON form, through the model's one rule for types.
                 match field.value_type:
                     case "string":
-                        value.text_value = rng.choice(words.TIERS)
+                        raw = rng.choice(words.TIERS)
                     case "number":
-                        value.number_value = Decimal(rng.choice([5, 12, 40, 101, 200, 850]))
+                        raw = rng.choice([5, 12, 40, 101, 200, 850])
                     case "currency":
-                        value.number_value = Decimal(rng.randrange(10, 5000) * 100)
-                        value.currency_code = rng.choice(["USD", "USD", "EUR", "GBP"])
+                        dollars = rng.randrange(10, 5000) * 100
+                        raw = [dollars * 100, rng.choice(["USD", "USD", "EUR", "GBP"])]
                     case "date":
-                        value.date_value = date(2024, 1, 1) + timedelta(days=rng.randrange(730))
+                        raw = (date(2024, 1, 1) + timedelta(days=rng.randrange(730))).isoformat()
                     case "single":
-                        chosen = [rng.choice(choices_by_field[field.pk])]
-                    case "multi":
-                        chosen = rng.sample(choices_by_field[field.pk], k=rng.randrange(1, 4))
+                        raw = [rng.choice(choices).pk]
+                    case _:
+                        raw = [c.pk for c in rng.sample(choices, k=rng.randrange(1, 4))]
+                value.set_value(raw, choices)
                 rows.append(value)
-                picks.append(chosen)
+                picks.append(value.chosen_ids)
         CustomFieldValue.objects.bulk_create(rows, batch_size=BATCH)
         through = CustomFieldValue.choices.through
         through.objects.bulk_create(
             [
-                through(customfieldvalue_id=value.pk, customfieldchoice_id=choice.pk)
+                through(customfieldvalue_id=value.pk, customfieldchoice_id=choice_id)
                 for value, chosen in zip(rows, picks, strict=True)
-                for choice in chosen
+                for choice_id in chosen
             ],
             batch_size=BATCH,
         )

@@ -18,12 +18,12 @@ from kantata_admin.sandbox.api.errors import bad_request
 from kantata_admin.sandbox.api.params import parse_id
 from kantata_admin.sandbox.models import CustomFieldValue
 from kantata_admin.sandbox.models.groups import GROUP_SUBJECT
+from kantata_admin.sandbox.models.values import COLUMNS, MAX_NUMBER, Kind
 
 _FIELD_ID = re.compile(r"^\d+$")
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 # date.fromisoformat alone also takes 20240821 and week dates (2024-W34-3).
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-MAX_STORED_NUMBER = Decimal(10) ** 14
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def _decimal(text: str, name: str) -> Decimal:
         raise bad_request(f"{name}: {text!r} is not a number.") from None
     if not value.is_finite():
         raise bad_request(f"{name}: {text!r} is not a number.")
-    if abs(value) >= MAX_STORED_NUMBER:
+    if abs(value) >= MAX_NUMBER:
         # Past what the value column holds (18 digits, 4 of them decimals).
         raise bad_request(f"{name}: {text!r} is out of range.")
     return value
@@ -93,17 +93,19 @@ def _date(text: str, name: str) -> date:
         raise bad_request(f"{name}: {text!r} is not a date (YYYY-MM-DD).") from None
 
 
+# The columns come from the model's rule for value types (models/values.py).
 def _text(arg: str, name: str) -> Q | Exists:
-    return Q(text_value__iexact=arg)
+    return Q(**{f"{COLUMNS[Kind.STRING]}__iexact": arg})
 
 
 def _number(arg: str, name: str) -> Q:
-    return Q(number_value=_decimal(arg, name))
+    return Q(**{COLUMNS[Kind.NUMBER]: _decimal(arg, name)})
 
 
 def _currency(arg: str, name: str) -> Q:
+    """The amount in the currency's unit (`1:200.2:USD`), as the seed writes it."""
     amount, _, code = arg.partition(":")
-    condition = Q(number_value=_decimal(amount, name))
+    condition = Q(**{COLUMNS[Kind.CURRENCY]: _decimal(amount, name)})
     if code:
         if not _CURRENCY.match(code):
             raise bad_request(f"{name}: {code!r} is not an ISO currency code.")
@@ -116,10 +118,11 @@ def _date_range(arg: str, name: str) -> Q:
     if not start.strip() and not end.strip():
         raise bad_request(f"{name}: give a starting date, an ending date or both.")
     condition = Q()
+    column = COLUMNS[Kind.DATE]
     if start.strip():
-        condition &= Q(date_value__gte=_date(start, name))
+        condition &= Q(**{f"{column}__gte": _date(start, name)})
     if end.strip():
-        condition &= Q(date_value__lte=_date(end, name))
+        condition &= Q(**{f"{column}__lte": _date(end, name)})
     return condition
 
 

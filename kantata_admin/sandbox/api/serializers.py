@@ -3,8 +3,6 @@ most `*_id` references as strings, but integers where the recordings have intege
 workspace's `account_id`, a custom field value's `subject_id` and `account_id`, an
 external reference's `subject_id`)."""
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from kantata_admin.sandbox.api.envelope import ApiContext
 from kantata_admin.sandbox.models import (
     CustomField,
@@ -17,12 +15,6 @@ from kantata_admin.sandbox.models import (
     WorkspaceGroup,
 )
 from kantata_admin.sandbox.models.groups import recorded_subject_type
-
-
-def _number(value: Decimal | None) -> int | float | None:
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def user(obj: SandboxUser, ctx: ApiContext) -> dict:
@@ -123,49 +115,16 @@ def custom_field_choice(obj: CustomFieldChoice, ctx: ApiContext) -> dict:
     }
 
 
-_CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
-
-
-def cents(amount: Decimal) -> int:
-    """A currency amount in its minor unit: the spec's `[amount_in_cents, "USD"]`."""
-    return int((amount * 100).to_integral_value(rounding=ROUND_HALF_UP))
-
-
-def money(amount: Decimal, code: str) -> str:
-    """How Kantata displays an amount: "$1,250.00", "€80.50", "1,000.00 CHF"."""
-    sign, text = ("-" if amount < 0 else ""), f"{abs(amount):,.2f}"
-    symbol = _CURRENCY_SYMBOLS.get(code)
-    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {code}"
-
-
 def custom_field_value(obj: CustomFieldValue, ctx: ApiContext) -> dict:
-    """`value` is typed as the real service sends it: "foo", 13, [99800, "USD"], [1, 2]."""
-    kind = obj.custom_field.value_type
-    chosen = sorted(obj.choices.all(), key=lambda c: (c.position, c.pk))  # prefetched
-    match kind:
-        case "number":
-            value = _number(obj.number_value)
-            display = "" if value is None else f"{value}"
-        case "currency":
-            code = obj.currency_code or "USD"
-            amount = obj.number_value if obj.number_value is not None else Decimal(0)
-            value, display = [cents(amount), code], money(amount, code)
-        case "date":
-            value = obj.date_value.isoformat() if obj.date_value else None
-            display = value or ""
-        case "single" | "multi":
-            value = [c.pk for c in chosen]
-            display = ", ".join(c.label for c in chosen)
-        case _:
-            value, display = obj.text_value, obj.text_value or ""
+    """`value` and `display_value` come from the model's one rule for value types."""
     return {
         "subject_type": recorded_subject_type(obj.subject_type),
         "subject_id": obj.subject_id,
-        "value": value,
+        "value": obj.value,
         "account_id": obj.account_id,
         "custom_field_name": obj.custom_field.name,
-        "type": kind,
-        "display_value": display,
+        "type": obj.custom_field.value_type,
+        "display_value": obj.display_value,
         "can_edit": ctx.user.can_write_groups,
         "created_at": ctx.time(obj.created_at),
         "updated_at": ctx.time(obj.updated_at),

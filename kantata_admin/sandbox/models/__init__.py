@@ -5,7 +5,6 @@ from kantata_admin.sandbox.models.directory import Account, SandboxUser, Workspa
 from kantata_admin.sandbox.models.groups import (
     CustomField,
     CustomFieldChoice,
-    CustomFieldValue,
     ExternalReference,
     RateCardSet,
     WorkspaceGroup,
@@ -17,6 +16,7 @@ from kantata_admin.sandbox.models.oauth import (
     Fault,
     OAuthApplication,
 )
+from kantata_admin.sandbox.models.values import CustomFieldValue
 
 __all__ = [
     "AccessToken",

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils import timezone
 
-from kantata_admin.sandbox.models.directory import Account, SandboxUser, Workspace
+from kantata_admin.sandbox.models.directory import Account, Workspace
 
 GROUP_SUBJECT = "WorkspaceGroup"
 # Subjects are stored by class name; the recorded answers spell them snake_case
@@ -124,38 +124,6 @@ class CustomFieldChoice(models.Model):
 
     def __str__(self) -> str:
         return self.label
-
-
-class CustomFieldValue(models.Model):
-    """One field's value on one subject, stored in a typed column so filters can compare."""
-
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
-    custom_field = models.ForeignKey(CustomField, on_delete=models.CASCADE, related_name="values")
-    subject_type = models.CharField(max_length=40, default=GROUP_SUBJECT)
-    subject_id = models.BigIntegerField()
-    text_value = models.TextField(null=True, blank=True)  # noqa: DJ001
-    number_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
-    currency_code = models.CharField(max_length=3, blank=True, default="")
-    date_value = models.DateField(null=True, blank=True)
-    choices = models.ManyToManyField(CustomFieldChoice, related_name="values", blank=True)
-    # Who last set the value (the recorded `setter_id`).
-    setter = models.ForeignKey(
-        SandboxUser, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["custom_field", "subject_type", "subject_id"],
-                name="sandbox_one_value_per_field_and_subject",
-            )
-        ]
-        indexes = [models.Index(fields=["subject_type", "subject_id"])]
-
-    def __str__(self) -> str:
-        return f"{self.custom_field_id} on {self.subject_type} {self.subject_id}"
 
 
 class ExternalReference(models.Model):
