@@ -292,9 +292,7 @@ def group_export(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(_list_url(params))
     if problem is None:
         query = form.query()
-        groups = client.workspace_groups.iter_all(
-            query.filters, include=(*query.includes, "custom_field_values")
-        )
+        groups = selectors.groups_for_export(client, query)
         try:
             # The first page is read before answering, so a failure there is a page with
             # a retry rather than a broken download.
