@@ -26,6 +26,7 @@ from kantata_admin.groups.changes import EDIT_INCLUDES, GROUP_FIELDS, GroupValue
 from kantata_admin.groups.forms import GroupForm, draft_from
 from kantata_admin.kantata import (
     AuthenticationError,
+    InvalidRequest,
     KantataError,
     NotFound,
     PermissionDenied,
@@ -54,12 +55,12 @@ FIELD_LABELS = {
 
 def upstream_problem(error: KantataError, *, doing: str = "save") -> str:
     """The sentence shown when Kantata did not do what the member asked (`doing`: "create",
-    "save", "delete" or "search"); the form keeps everything typed."""
+    "save", "delete", "search" or "load"); a form keeps everything typed."""
     if isinstance(error, PermissionDenied):
         if doing == "create":
             return "Your Kantata account may not create workspace groups."
         return "Your Kantata account may not change this group."
-    nothing_done = {"search": "", "delete": "Nothing was deleted: "}.get(
+    nothing_done = {"search": "", "load": "", "delete": "Nothing was deleted: "}.get(
         doing, "Nothing was saved: "
     )
     if isinstance(error, RateLimited):
@@ -197,11 +198,9 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
             form = GroupForm(draft, editing=True)
             form.is_valid()
             return _form_page(request, form, group_id=gid, restored=True)
-        client = _connected_client(request)
-        try:
-            group = client.workspace_groups.get(gid, include=EDIT_INCLUDES)
-        except NotFound:
-            return _gone(request, gid)
+        group = _group_for_page(request, _connected_client(request), gid, EDIT_INCLUDES)
+        if isinstance(group, HttpResponse):
+            return group
         values = GroupValues.from_group(group)
         return _form_page(request, GroupForm.for_group(values, group.updated_at), group_id=gid)
 
@@ -291,6 +290,24 @@ def _gone(request: HttpRequest, group_id: str) -> HttpResponse:
     )
 
 
+def _group_for_page(request: HttpRequest, client, group_id: str, include=()):
+    """The group to show on an edit or delete page, or the page saying why there is none."""
+    try:
+        return client.workspace_groups.get(group_id, include=include)
+    except (NotFound, InvalidRequest):  # an id past the API's range cannot exist either
+        return _gone(request, group_id)
+    except AuthenticationError:
+        raise
+    except KantataError as error:
+        status = _status_for(error)
+        context = {
+            "status": status,
+            "title": "Kantata OX did not answer",
+            "message": upstream_problem(error, doing="load"),
+        }
+        return render(request, "error.html", context, status=status)
+
+
 @never_cache
 @vary_on_headers("HX-Request")
 @editor_required
@@ -301,10 +318,9 @@ def group_delete(request: HttpRequest, group_id: int) -> HttpResponse:
     gid = str(group_id)
     client = client_for(request.user)
     if request.method == "GET":
-        try:
-            group = client.workspace_groups.get(gid)
-        except NotFound:
-            return _gone(request, gid)
+        group = _group_for_page(request, client, gid)
+        if isinstance(group, HttpResponse):
+            return group
         return render(request, "groups/confirm_delete.html", {"group": group})
     name = request.POST.get("name", "")[:255]
     try:

@@ -241,3 +241,17 @@ def test_editing_a_group_deleted_elsewhere_says_so(editor_client, kantata, group
     page = editor_client.get(reverse("groups:edit", args=[group.id]))
     assert page.status_code == 404
     assert "may have been deleted elsewhere" in page.text
+
+
+def test_an_impossible_group_id_is_not_found_rather_than_a_crash(editor_client):
+    page = editor_client.get(reverse("groups:edit", args=[2**70]))
+    assert page.status_code == 404 and "Group not found" in page.text
+
+
+def test_kantata_down_while_opening_the_form_says_so(sandbox, faulty_editor, group):
+    client, token = faulty_editor
+    sandbox.fault(token, kind="503", count=6)
+    page = client.get(reverse("groups:edit", args=[group.id]))
+    sandbox.clear_faults(token)
+    assert page.status_code == 503
+    assert "Kantata OX is unavailable right now. Load again in a moment." in page.text
