@@ -5,9 +5,12 @@ import pytest
 from django.urls import reverse
 
 from kantata_admin.audit.models import Action, Outcome
+from kantata_admin.connections.oauth import TokenGrant
+from kantata_admin.connections.services import connection_save_checked
 from kantata_admin.groups.services import AlreadyDeleted, workspace_group_delete
 from kantata_admin.kantata import NotFound, PermissionDenied, track_calls
 from tests.groups.edit_fixtures import group_entries
+from tests.sandbox_harness import READONLY_EMAIL
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +88,18 @@ def test_without_htmx_a_delete_goes_back_to_the_list_with_a_message(connect, edi
     assert response.status_code == 302 and response["Location"] == reverse("groups:list")
     shown = [str(m) for m in response.wsgi_request._messages]
     assert shown == [f"Deleted “{group.name}”."]
+
+
+def test_with_htmx_kantata_refusing_the_delete_says_so_in_the_row(
+    kantata_sandbox, editor, login, kantata, group, _connect_tokens
+):
+    connection_save_checked(editor, TokenGrant(_connect_tokens(READONLY_EMAIL)))
+    response = login(editor).post(
+        reverse("groups:delete", args=[group.id]),
+        {"name": group.name},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "Your Kantata account may not change this group." in response.text
+    assert 'class="row-notice row-error"' in response.text
+    assert kantata.workspace_groups.get(group.id).name == group.name

@@ -64,7 +64,8 @@ def test_creating_through_the_page_stores_the_group_and_shows_it(
         "Dana Typed",
     )
     assert titles(upstream) == sorted([first.title, second.title])
-    assert group_entries().get().group_id == group_id
+    entry = group_entries().get()
+    assert entry.group_id == group_id and entry.account_id  # the member's Kantata account
     kantata.workspace_groups.delete(group_id)
 
 
