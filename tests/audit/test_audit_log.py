@@ -115,3 +115,14 @@ def test_the_back_office_shows_entries_read_only(entries, team_admin, login):
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
     assert client.get(reverse("admin:audit_auditentry_add")).status_code == 403
     assert AuditEntry.objects.get(pk=entry.pk).group_name == "Acme Retail"
+
+
+def test_the_log_pages_keep_the_filters(team_admin, login):
+    for number in range(55):
+        audit_record(actor=team_admin, action=Action.GROUP_CREATE, group_name=f"Group {number}")
+    client = login(team_admin)
+    first = client.get(reverse("audit:log"), {"action": "group_create"})
+    assert "Page 1 of 2" in first.text
+    assert 'href="?action=group_create&amp;page=2"' in first.text
+    second = client.get(reverse("audit:log"), {"action": "group_create", "page": 2})
+    assert "Group 0<" in second.text and "Group 54<" not in second.text
