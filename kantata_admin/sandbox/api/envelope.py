@@ -228,3 +228,22 @@ def group_by(pairs: Iterable[tuple[int, Model]]) -> dict[int, list[Model]]:
     for owner, related in pairs:
         grouped.setdefault(owner, []).append(related)
     return grouped
+
+
+def records_response(
+    ctx: ApiContext, resource: Resource, queryset: QuerySet, pks: list[int], shape: Shape
+) -> JsonResponse:
+    """Written records, read back through `queryset` and answered in the order given: one
+    record as show answers it, several as one unpaged page."""
+    found = queryset.in_bulk(pks)
+    records = [found[pk] for pk in pks if pk in found]
+    if not records:
+        raise not_found()
+    if len(records) > 1:
+        shape = Shape(
+            includes=shape.includes,
+            optional_fields=shape.optional_fields,
+            ordering=[],
+            page=Paging(offset=0, size=len(records), number=1, unpaged=True),
+        )
+    return KantataJsonResponse(render(ctx, resource, records, len(records), shape))

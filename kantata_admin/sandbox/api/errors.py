@@ -48,17 +48,19 @@ def not_found() -> ApiError:
 
 
 class ValidationFailed(Exception):
-    """Every validation failure of one write, reported together as a 422."""
+    """Every validation failure of one write, reported together as a 422: `(field,
+    message)`, or `(field, message, index)` for the item of a many-record request
+    (recorded: validation errors may carry `index`)."""
 
-    def __init__(self, failures: list[tuple[str, str]]) -> None:
-        super().__init__("; ".join(message for _, message in failures))
+    def __init__(self, failures: list[tuple]) -> None:
+        super().__init__("; ".join(failure[1] for failure in failures))
         self.failures = failures
 
     def response(self) -> JsonResponse:
-        return error_response(
-            422,
-            [
-                {"type": "validation", "message": message, "field": field}
-                for field, message in self.failures
-            ],
-        )
+        errors = []
+        for field, message, *index in self.failures:
+            error = {"type": "validation", "message": message, "field": field}
+            if index:
+                error["index"] = index[0]
+            errors.append(error)
+        return error_response(422, errors)

@@ -1,16 +1,13 @@
-"""POST, PUT/PATCH and DELETE of workspace groups.
-
-Every write reads its query parameters first, then its body, and changes nothing until
-both are valid: a request that answers 400 or 422 has written nothing.
-"""
+"""POST, PUT/PATCH and DELETE of workspace groups, through the shared write pipeline
+(writes.py): what is particular to groups is how a change is saved."""
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
-from kantata_admin.sandbox.api.body import read_body
-from kantata_admin.sandbox.api.envelope import ApiContext, show_response, single_shape
-from kantata_admin.sandbox.api.errors import ApiError, ValidationFailed, no_content, not_found
+from kantata_admin.sandbox.api import writes
+from kantata_admin.sandbox.api.envelope import ApiContext
+from kantata_admin.sandbox.api.errors import ValidationFailed, not_found
 from kantata_admin.sandbox.api.group_validation import (
     NAME_TAKEN,
     REFERENCE_REQUIRED,
@@ -18,6 +15,7 @@ from kantata_admin.sandbox.api.group_validation import (
     validate,
 )
 from kantata_admin.sandbox.api.groups import WORKSPACE_GROUPS
+from kantata_admin.sandbox.api.writes import Writer
 from kantata_admin.sandbox.models import CustomFieldValue, ExternalReference, WorkspaceGroup
 from kantata_admin.sandbox.models.groups import GROUP_SUBJECT
 
@@ -73,47 +71,48 @@ def _save_reference(ctx: ApiContext, group: WorkspaceGroup, values: dict, now) -
     reference.save()
 
 
-def _require_writer(ctx: ApiContext) -> None:
-    if not ctx.user.can_write_groups:
-        raise ApiError(403, "You do not have permission to manage workspace groups.")
-
-
 def _own_groups(ctx: ApiContext):
     return WorkspaceGroup.objects.filter(account=ctx.account)
 
 
+def _validate(ctx: ApiContext, data: dict, group: WorkspaceGroup | None) -> GroupChange:
+    return validate(ctx, data, group)  # looked up at call time: tests stand in for it
+
+
+def _save(ctx: ApiContext, change: GroupChange, group: WorkspaceGroup | None) -> list:
+    if group is None:
+        now = timezone.now()
+        group = WorkspaceGroup(account=ctx.account, created_at=now, updated_at=now)
+        _apply(ctx, group, change, new=True)
+    else:
+        _apply(ctx, group, change, new=False)
+    return [group]
+
+
+def _remove(ctx: ApiContext, group: WorkspaceGroup) -> None:
+    # Values and references point at their subject by id, not by foreign key.
+    CustomFieldValue.objects.filter(subject_type=GROUP_SUBJECT, subject_id=group.pk).delete()
+    ExternalReference.objects.filter(subject_type=GROUP_SUBJECT, subject_id=group.pk).delete()
+    group.delete()
+
+
+GROUP_WRITER = Writer(
+    resource=WORKSPACE_GROUPS,
+    what="workspace groups",
+    own=_own_groups,
+    validate=_validate,
+    save=_save,
+    remove=_remove,
+)
+
+
 def create_group(request: HttpRequest, ctx: ApiContext) -> JsonResponse:
-    _require_writer(ctx)
-    shape = single_shape(WORKSPACE_GROUPS, ctx.params)
-    change = validate(ctx, read_body(request), None)
-    now = timezone.now()
-    group = WorkspaceGroup(account=ctx.account, created_at=now, updated_at=now)
-    _apply(ctx, group, change, new=True)
-    return show_response(ctx, WORKSPACE_GROUPS, _own_groups(ctx), group.pk, shape=shape)
+    return writes.create(request, ctx, GROUP_WRITER)
 
 
 def update_group(request: HttpRequest, ctx: ApiContext, pk: int) -> JsonResponse:
-    _require_writer(ctx)
-    shape = single_shape(WORKSPACE_GROUPS, ctx.params)
-    data = read_body(request)
-    with transaction.atomic():
-        # Locked until the change commits, so a concurrent delete waits for it (or wins
-        # first, and this update then answers 404 instead of resurrecting the group).
-        group = _own_groups(ctx).select_for_update().filter(pk=pk).first()
-        if group is None:
-            raise not_found()
-        _apply(ctx, group, validate(ctx, data, group), new=False)
-    return show_response(ctx, WORKSPACE_GROUPS, _own_groups(ctx), group.pk, shape=shape)
+    return writes.update(request, ctx, GROUP_WRITER, pk)
 
 
 def delete_group(request: HttpRequest, ctx: ApiContext, pk: int) -> HttpResponse:
-    _require_writer(ctx)
-    with transaction.atomic():
-        group = _own_groups(ctx).select_for_update().filter(pk=pk).first()
-        if group is None:
-            raise not_found()
-        # Values and references point at their subject by id, not by foreign key.
-        CustomFieldValue.objects.filter(subject_type=GROUP_SUBJECT, subject_id=pk).delete()
-        ExternalReference.objects.filter(subject_type=GROUP_SUBJECT, subject_id=pk).delete()
-        group.delete()
-    return no_content()
+    return writes.delete(request, ctx, GROUP_WRITER, pk)

@@ -174,14 +174,22 @@ def list_custom_field_choices(request: HttpRequest, ctx: ApiContext) -> JsonResp
     return list_response(ctx, CUSTOM_FIELD_CHOICES, choices, shape)
 
 
-def list_custom_field_values(request: HttpRequest, ctx: ApiContext) -> JsonResponse:
-    shape = parse_shape(CUSTOM_FIELD_VALUES, ctx.params)
-    values = _only(
+def own_values(ctx: ApiContext) -> QuerySet[CustomFieldValue]:
+    """The account's custom field values, with what answering them needs."""
+    return (
         CustomFieldValue.objects.filter(account=ctx.account)
         .select_related("custom_field")
-        .prefetch_related("choices"),
-        ctx,
+        .prefetch_related("choices")
     )
+
+
+def show_custom_field_value(request: HttpRequest, ctx: ApiContext, pk: int) -> JsonResponse:
+    return show_response(ctx, CUSTOM_FIELD_VALUES, own_values(ctx), pk)
+
+
+def list_custom_field_values(request: HttpRequest, ctx: ApiContext) -> JsonResponse:
+    shape = parse_shape(CUSTOM_FIELD_VALUES, ctx.params)
+    values = _only(own_values(ctx), ctx)
     values = _of_subjects(values, ctx, required=True)
     field_ids = params.id_list(ctx.params, "with_custom_field_id")
     if field_ids is not None:

@@ -13,6 +13,7 @@ urlpatterns = [
     re_path(r"^custom_fields" + _JSON, views.custom_fields),
     re_path(r"^custom_field_choices" + _JSON, views.custom_field_choices),
     re_path(r"^custom_field_values" + _JSON, views.custom_field_values),
+    re_path(r"^custom_field_values/(?P<pk>\d+)" + _JSON, views.custom_field_value),
     re_path(r"^rate_card_sets" + _JSON, views.rate_card_sets),
     re_path(r"^external_references" + _JSON, views.external_references),
     re_path(r"^(?P<path>.*)$", views.no_route),

@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 
-from kantata_admin.sandbox.api import group_writes, groups, resources
+from kantata_admin.sandbox.api import group_writes, groups, resources, value_writes
 from kantata_admin.sandbox.api.endpoint import answered, api_endpoint
 from kantata_admin.sandbox.api.envelope import ApiContext, show_response
 from kantata_admin.sandbox.api.errors import ApiError, not_found, system_error
@@ -53,12 +53,31 @@ def workspace_group(request: HttpRequest, ctx: ApiContext, pk: str) -> HttpRespo
     raise ApiError(404, _NO_ROUTE)
 
 
+@api_endpoint
+def custom_field_values(request: HttpRequest, ctx: ApiContext) -> HttpResponse:
+    if request.method in ("GET", "HEAD"):
+        return resources.list_custom_field_values(request, ctx)
+    if request.method == "POST":
+        return value_writes.create_values(request, ctx)
+    raise ApiError(404, _NO_ROUTE)
+
+
+@api_endpoint
+def custom_field_value(request: HttpRequest, ctx: ApiContext, pk: str) -> HttpResponse:
+    if request.method in ("GET", "HEAD"):
+        return resources.show_custom_field_value(request, ctx, _record_id(pk))
+    if request.method in ("PUT", "PATCH"):
+        return value_writes.update_value(request, ctx, _record_id(pk))
+    if request.method == "DELETE":
+        return value_writes.delete_value(request, ctx, _record_id(pk))
+    raise ApiError(404, _NO_ROUTE)
+
+
 users_me = _read_only(resources.users_me)
 workspaces = _read_only(resources.list_workspaces)
 workspace = _read_only(resources.show_workspace)
 custom_fields = _read_only(resources.list_custom_fields)
 custom_field_choices = _read_only(resources.list_custom_field_choices)
-custom_field_values = _read_only(resources.list_custom_field_values)
 rate_card_sets = _read_only(resources.list_rate_card_sets)
 external_references = _read_only(resources.list_external_references)
 
