@@ -2,7 +2,8 @@
 workspace_groups and every field of a write body, in JSON and Rails form encoding,
 through the sandbox in-process (Django's test client: thousands of calls in seconds).
 
-CI (the `repeatable` profile) runs QUERY_EXAMPLES + WRITE_EXAMPLES = 2,500 examples, plus a
+CI (the `repeatable` profile) runs QUERY_EXAMPLES + WRITE_EXAMPLES = 2,500 examples on
+workspace groups and VALUE_EXAMPLES = 400 on custom field value writes, plus a
 deterministic sweep of every EDGE_TEXT value through every parameter and field;
 `pytest --hypothesis-profile=explore` draws ten times as many new ones. Each test counts
 the examples it ran and checks the count, so a silently shortened run is a failure.
@@ -17,13 +18,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kantata_admin.sandbox.credentials import personal_token
-from kantata_admin.sandbox.models import SandboxUser, WorkspaceGroup
+from kantata_admin.sandbox.models import (
+    CustomField,
+    CustomFieldChoice,
+    CustomFieldValue,
+    SandboxUser,
+    WorkspaceGroup,
+)
 from kantata_admin.sandbox.seed import seed_sandbox
 from tests.sandbox_harness import ADMIN_EMAIL
 
 EXPLORING = not settings.default.derandomize  # the `explore` profile draws new examples
 QUERY_EXAMPLES = 1500 * (10 if EXPLORING else 1)
 WRITE_EXAMPLES = 1000 * (10 if EXPLORING else 1)
+VALUE_EXAMPLES = 400 * (10 if EXPLORING else 1)
 GROUPS = "/sandbox/api/v1/workspace_groups.json"
 
 
@@ -277,3 +285,50 @@ def test_every_edge_value_in_every_parameter_and_field(api):
             }
         }
         assert_answered(api.put(show, json.dumps(reference), content_type="application/json"))
+
+
+def test_no_custom_field_value_write_gets_a_5xx(api):
+    """Creates of 0 to 5 items and updates, with real and made-up ids and any value."""
+    ran = []
+    field_ids = list(CustomField.objects.values_list("pk", flat=True))
+    choice_ids = list(CustomFieldChoice.objects.values_list("pk", flat=True))
+    group_ids = list(WorkspaceGroup.objects.values_list("pk", flat=True)[:5])
+    value_pk = CustomFieldValue.objects.order_by("id").values_list("pk", flat=True).first()
+    some_id = st.one_of(
+        st.sampled_from(field_ids + group_ids + choice_ids), scalar, st.just(10**30)
+    )
+    value = st.one_of(
+        json_value,
+        st.lists(st.sampled_from(choice_ids), max_size=3),
+        st.tuples(st.integers(), st.sampled_from(["USD", "eur", "XXXX", ""])).map(list),
+    )
+    entry = st.fixed_dictionaries(
+        {},
+        optional={
+            "subject_type": st.sampled_from(["workspace_group", "WorkspaceGroup", "x"]) | scalar,
+            "subject_id": st.sampled_from(group_ids) | some_id,
+            "custom_field_id": st.sampled_from(field_ids) | some_id,
+            "value": value,
+        },
+    )
+
+    @fuzz(VALUE_EXAMPLES)
+    @given(
+        items=st.lists(entry | json_value, max_size=5),
+        update=st.booleans(),
+        new_value=value,
+    )
+    def run(items, update, new_value):
+        ran.append(1)
+        if update:
+            body = {"custom_field_value": {"value": new_value}}
+            path = f"/sandbox/api/v1/custom_field_values/{value_pk}.json"
+            response = api.put(path, json.dumps(body), content_type="application/json")
+        else:
+            body = {"custom_field_values": items}
+            path = "/sandbox/api/v1/custom_field_values.json"
+            response = api.post(path, json.dumps(body), content_type="application/json")
+        assert_answered(response)
+
+    run()
+    assert len(ran) >= VALUE_EXAMPLES, len(ran)
