@@ -24,15 +24,12 @@ from kantata_admin.connections.services import client_for
 from kantata_admin.groups import services
 from kantata_admin.groups.changes import EDIT_INCLUDES, GROUP_FIELDS, GroupValues
 from kantata_admin.groups.forms import GroupForm, draft_from
+from kantata_admin.groups.write_problems import status_for, upstream_problem
 from kantata_admin.kantata import (
     AuthenticationError,
     InvalidRequest,
     KantataError,
     NotFound,
-    PermissionDenied,
-    RateLimited,
-    ServiceUnavailable,
-    TransportError,
     ValidationFailed,
     WorkspaceFilters,
 )
@@ -48,55 +45,6 @@ FIELD_LABELS = {
     "external_reference": "External reference",
     "workspaces": "Workspaces",
 }
-
-
-# --- one place for what a member is told when Kantata does not do it ------------------
-
-
-def upstream_problem(error: KantataError, *, doing: str = "save") -> str:
-    """The sentence shown when Kantata did not do what the member asked (`doing`: "create",
-    "save", "delete", "search" or "load"); a form keeps everything typed."""
-    if isinstance(error, PermissionDenied):
-        if doing == "create":
-            return "Your Kantata account may not create workspace groups."
-        return "Your Kantata account may not change this group."
-    nothing_done = {"search": "", "load": "", "delete": "Nothing was deleted: "}.get(
-        doing, "Nothing was saved: "
-    )
-    if isinstance(error, RateLimited):
-        wait = f"about {round(error.retry_after)} seconds" if error.retry_after else "a minute"
-        text = f"Kantata OX is receiving too many requests. {nothing_done}wait {wait}"
-        text += f" and {doing} again."
-    elif isinstance(error, ServiceUnavailable):
-        advice = f"{nothing_done}{doing} again in a moment."
-        text = f"Kantata OX is unavailable right now. {advice[0].upper()}{advice[1:]}"
-    elif isinstance(error, TransportError) and doing == "create":
-        text = (
-            "Kantata OX did not answer in time. The group may have been created: look for it "
-            "in the list before creating it again."
-        )
-    elif isinstance(error, TransportError) and doing in ("save", "delete"):
-        text = (
-            f"Kantata OX did not answer in time, so the {doing} may or may not have gone "
-            "through. Open the group in another tab to check before trying again."
-        )
-    elif isinstance(error, TransportError):
-        text = "Kantata OX did not answer in time. Try again in a moment."
-    else:
-        detail = "; ".join(m for m in error.messages if m) or "no reason given"
-        text = f"Kantata OX refused to {doing} ({detail})."
-    request_id = getattr(error, "request_id", None)
-    return f"{text} Request id: {request_id}." if request_id else text
-
-
-def _status_for(error: KantataError) -> int:
-    if isinstance(error, PermissionDenied):
-        return 403
-    if isinstance(error, RateLimited):
-        return 429
-    if isinstance(error, TransportError):
-        return 504
-    return 502 if not isinstance(error, ServiceUnavailable) else 503
 
 
 def _account_id(user) -> str:
@@ -181,7 +129,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
         return _form_page(request, form, status=422)
     except KantataError as error:
         form.add_error(None, upstream_problem(error, doing="create"))
-        return _form_page(request, form, status=_status_for(error))
+        return _form_page(request, form, status=status_for(error))
     _forget_draft(request)
     messages.success(request, f"Created “{group.name}”.")
     return redirect("groups:detail", group.id)
@@ -230,7 +178,7 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
         return _form_page(request, form, group_id=gid, status=422)
     except KantataError as error:
         form.add_error(None, upstream_problem(error))
-        return _form_page(request, form, group_id=gid, status=_status_for(error))
+        return _form_page(request, form, group_id=gid, status=status_for(error))
     _forget_draft(request)
     if result.written:
         messages.success(request, f"Saved “{result.group.name}”.")
@@ -299,7 +247,7 @@ def _group_for_page(request: HttpRequest, client, group_id: str, include=()):
     except AuthenticationError:
         raise
     except KantataError as error:
-        status = _status_for(error)
+        status = status_for(error)
         context = {
             "status": status,
             "title": "Kantata OX did not answer",

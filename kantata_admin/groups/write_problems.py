@@ -1,0 +1,56 @@
+"""What a member is told when Kantata OX does not do what they asked: one sentence per
+failure and action, and the status code of the page that says it."""
+
+from kantata_admin.kantata import (
+    KantataError,
+    PermissionDenied,
+    RateLimited,
+    ServiceUnavailable,
+    TransportError,
+)
+
+
+def upstream_problem(error: KantataError, *, doing: str = "save") -> str:
+    """The sentence shown when Kantata did not do what the member asked (`doing`: "create",
+    "save", "delete", "search" or "load"); a form keeps everything typed."""
+    if isinstance(error, PermissionDenied):
+        if doing == "create":
+            return "Your Kantata account may not create workspace groups."
+        return "Your Kantata account may not change this group."
+    nothing_done = {"search": "", "load": "", "delete": "Nothing was deleted: "}.get(
+        doing, "Nothing was saved: "
+    )
+    if isinstance(error, RateLimited):
+        wait = f"about {round(error.retry_after)} seconds" if error.retry_after else "a minute"
+        text = f"Kantata OX is receiving too many requests. {nothing_done}wait {wait}"
+        text += f" and {doing} again."
+    elif isinstance(error, ServiceUnavailable):
+        advice = f"{nothing_done}{doing} again in a moment."
+        text = f"Kantata OX is unavailable right now. {advice[0].upper()}{advice[1:]}"
+    elif isinstance(error, TransportError) and doing == "create":
+        text = (
+            "Kantata OX did not answer in time. The group may have been created: look for it "
+            "in the list before creating it again."
+        )
+    elif isinstance(error, TransportError) and doing in ("save", "delete"):
+        text = (
+            f"Kantata OX did not answer in time, so the {doing} may or may not have gone "
+            "through. Open the group in another tab to check before trying again."
+        )
+    elif isinstance(error, TransportError):
+        text = "Kantata OX did not answer in time. Try again in a moment."
+    else:
+        detail = "; ".join(m for m in error.messages if m) or "no reason given"
+        text = f"Kantata OX refused to {doing} ({detail})."
+    request_id = getattr(error, "request_id", None)
+    return f"{text} Request id: {request_id}." if request_id else text
+
+
+def status_for(error: KantataError) -> int:
+    if isinstance(error, PermissionDenied):
+        return 403
+    if isinstance(error, RateLimited):
+        return 429
+    if isinstance(error, TransportError):
+        return 504
+    return 502 if not isinstance(error, ServiceUnavailable) else 503
