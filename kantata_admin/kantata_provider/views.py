@@ -45,10 +45,13 @@ class CodeRefused(FlowFailed):
     )
 
 
-class TokenAnswerUnusable(FlowFailed):
+class TokenRequestRefused(FlowFailed):
+    """The token endpoint refused for another reason (the application's credentials,
+    an unusable answer): something for a team admin to look at."""
+
     user_message = (
-        "Kantata OX answered the sign-in in a way this dashboard does not understand. "
-        "Nothing was saved; please try again, or tell a team admin if it persists."
+        "Kantata OX refused to finish connecting. Nothing was saved; please try again, "
+        "and tell a team admin if it keeps happening."
     )
 
 
@@ -74,7 +77,7 @@ class KantataOAuth2Client(OAuth2Client):
         except TokenRefused as exc:
             if exc.error == "invalid_grant":
                 raise CodeRefused(str(exc)) from None
-            raise TokenAnswerUnusable(str(exc)) from None
+            raise TokenRequestRefused(str(exc)) from None
 
 
 class KantataOAuth2Adapter(OAuth2Adapter):

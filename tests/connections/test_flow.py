@@ -125,7 +125,7 @@ def test_a_token_endpoint_error_is_refused(flow, viewer, login, settings):
         }
     }
     response = flow.callback(values)
-    _ends_on_the_page_saying(flow, response, provider_views.TokenAnswerUnusable.user_message)
+    _ends_on_the_page_saying(flow, response, provider_views.TokenRequestRefused.user_message)
     _nothing_stored(viewer)
 
 
