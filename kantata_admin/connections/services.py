@@ -131,6 +131,13 @@ def connection_save(
 ) -> KantataConnection:
     """Connect (or reconnect) `user` as `identity` with `grant`'s tokens, encrypted."""
     check_connection_allowed(user, identity)
+    # A reconnect leaves no live token behind that nobody holds any more (a server may
+    # hand out the same token again: that one stays).
+    replaced = [
+        (token, hint)
+        for token, hint in _revocable_tokens(KantataConnection.objects.filter(user=user).first())
+        if token not in (grant.access_token, grant.refresh_token)
+    ]
     values = {
         "kantata_user_id": identity.kantata_user_id,
         "account_id": identity.account_id,
@@ -164,6 +171,8 @@ def connection_save(
     logger.info(
         "member %s connected Kantata OX user %s (%s)", user.pk, identity.kantata_user_id, kind
     )
+    for token, hint in replaced:
+        revoke_token(token, hint=hint)
     audit_record(
         actor=user,
         action=Action.CONNECT,
@@ -250,32 +259,38 @@ def _due_now(connection: KantataConnection) -> KantataConnection:
     return connection
 
 
+def _revocable_tokens(connection: KantataConnection | None) -> list[tuple[str, str]]:
+    """(token, RFC 7009 hint) pairs to revoke when `connection`'s tokens are dropped.
+
+    A personal token is never revoked: it is the admin's own token from Kantata's
+    application page and may serve them elsewhere.
+    """
+    if connection is None or connection.kind != KantataConnection.Kind.OAUTH:
+        return []
+    tokens = []
+    for column, purpose, hint in (
+        ("refresh_token_encrypted", crypto.REFRESH, "refresh_token"),
+        ("access_token_encrypted", crypto.ACCESS, "access_token"),
+    ):
+        ciphertext = getattr(connection, column)
+        if not ciphertext:
+            continue
+        try:
+            tokens.append(
+                (crypto.unseal(ciphertext, owner_id=connection.user_id, purpose=purpose), hint)
+            )
+        except TokenUnreadable:
+            logger.warning("Kantata OX connection %s: token unreadable, not revoked", connection.pk)
+    return tokens
+
+
 def connection_delete(
     connection: KantataConnection, *, revoke: bool = True, by: Any = None
 ) -> bool:
     """Disconnect: delete the tokens (and the sign-in link), then revoke them upstream
-    where the server offers RFC 7009. True when the server confirmed a revocation.
-
-    A personal token is not revoked: it is the admin's own token from Kantata's
-    application page and may serve them elsewhere.
-    """
-    tokens: list[tuple[str, str]] = []
-    if revoke and connection.kind == KantataConnection.Kind.OAUTH:
-        for column, purpose, hint in (
-            ("refresh_token_encrypted", crypto.REFRESH, "refresh_token"),
-            ("access_token_encrypted", crypto.ACCESS, "access_token"),
-        ):
-            ciphertext = getattr(connection, column)
-            if not ciphertext:
-                continue
-            try:
-                tokens.append(
-                    (crypto.unseal(ciphertext, owner_id=connection.user_id, purpose=purpose), hint)
-                )
-            except TokenUnreadable:
-                logger.warning(
-                    "Kantata OX connection %s: token unreadable, not revoked", connection.pk
-                )
+    where the server offers RFC 7009 (not a personal token). True when the server
+    confirmed a revocation."""
+    tokens = _revocable_tokens(connection) if revoke else []
     with transaction.atomic():
         SocialAccount.objects.filter(user_id=connection.user_id, provider=PROVIDER_ID).delete()
         connection.delete()

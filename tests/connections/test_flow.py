@@ -4,8 +4,10 @@ ends on the Kantata OX page with a plain message, nothing stored, no 500."""
 import pytest
 from allauth.socialaccount.models import SocialAccount
 
-from kantata_admin.connections import adapter
+from kantata_admin.connections import adapter, crypto
 from kantata_admin.connections.models import KantataConnection
+from kantata_admin.connections.services import client_for, client_with_token
+from kantata_admin.kantata import AuthenticationError
 from kantata_admin.kantata_provider import views as provider_views
 from tests.sandbox_harness import ADMIN_EMAIL, EDITOR_EMAIL
 
@@ -169,3 +171,19 @@ def test_an_account_outside_the_allowed_list_is_refused(flow, viewer, login, set
     response = flow.callback(flow.approve(EDITOR_EMAIL))
     _ends_on_the_page_saying(flow, response, "not one this dashboard works with")
     _nothing_stored(viewer)
+
+
+def test_reconnecting_revokes_the_token_it_replaces(flow, viewer, login):
+    login(viewer)
+    flow.start()
+    flow.land(flow.callback(flow.approve(ADMIN_EMAIL)))
+    first = KantataConnection.objects.get(user=viewer)
+    old = crypto.unseal(first.access_token_encrypted, owner_id=viewer.pk, purpose=crypto.ACCESS)
+
+    flow.start()  # Reconnect, from the Kantata OX page
+    page = flow.land(flow.callback(flow.approve(ADMIN_EMAIL)))
+
+    assert "Avery Admin" in page.content.decode()
+    assert client_for(viewer).users.me().email_address == ADMIN_EMAIL
+    with pytest.raises(AuthenticationError):
+        client_with_token(old).users.me()
