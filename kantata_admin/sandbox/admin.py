@@ -55,9 +55,10 @@ class CustomFieldValueAdmin(admin.ModelAdmin):
         "number_value",
         "currency_code",
         "date_value",
+        "setter",
     )
     list_filter = ("custom_field",)
-    raw_id_fields = ("choices",)
+    raw_id_fields = ("choices", "setter")
 
 
 @admin.register(models.RateCardSet)
@@ -80,10 +81,19 @@ class OAuthApplicationAdmin(admin.ModelAdmin):
 
 @admin.register(models.AccessToken)
 class AccessTokenAdmin(admin.ModelAdmin):
-    list_display = ("id", "user", "application", "created_at", "revoked_at", "rate_limit")
+    list_display = (
+        "id",
+        "user",
+        "application",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "rate_limit",
+    )
     list_filter = ("application", "revoked_at")
-    fields = ("user", "application", "created_at", "revoked_at", "rate_limit")
-    readonly_fields = ("user", "application", "created_at")
+    # Neither digest is shown: like the secrets, they are useless here.
+    fields = ("user", "application", "created_at", "expires_at", "revoked_at", "rate_limit")
+    readonly_fields = ("user", "application", "created_at", "expires_at")
 
     def has_add_permission(self, request) -> bool:
         return False  # tokens come from the OAuth flow or `sandbox_token`
