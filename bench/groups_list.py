@@ -105,13 +105,15 @@ def run(latency_ms: int, repeats: int) -> None:
 
         medians = {name: _median_ms(times) for name, times in wall.items()}
         cpus = {name: _median_ms(times) for name, times in cpu.items()}
-        print(f"\nsandbox latency {latency_ms} ms, {repeats} runs each, medians (wall; this")
-        print("process's CPU, which the machine's other load does not stretch):")
+        print(f"\nsandbox latency {latency_ms} ms, {repeats} runs each; medians of wall time,")
+        print("of the ratio and difference to the direct call run just before (pairs), and of")
+        print("this process's CPU, which the machine's other load does not stretch:")
         direct_ms = medians["direct"]
-        print(f"  direct API call  {direct_ms:7.1f} ms  {'':16}  ({cpus['direct']:.1f} ms CPU)")
+        print(f"  direct API call  {direct_ms:7.1f} ms  {'':17}  ({cpus['direct']:.1f} ms CPU)")
         for name in ("full", "fragment"):
-            ratio = medians[name] / medians["direct"]
-            added = medians[name] - medians["direct"]
+            pairs = list(zip(wall[name], wall["direct"], strict=True))
+            ratio = statistics.median(page / direct for page, direct in pairs)
+            added = _median_ms([page - direct for page, direct in pairs])
             print(
                 f"  {name:<15}  {medians[name]:7.1f} ms  {ratio:.3f}x  +{added:5.1f} ms"
                 f"  ({cpus[name]:.1f} ms CPU)"
