@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .custom_field_values import CustomFieldValues
 from .errors import InvalidRequest
 from .observability import ClientCounters
 from .records import Record
@@ -20,7 +21,6 @@ from .requestor import Requestor
 from .resources import (
     CustomFieldChoices,
     CustomFields,
-    CustomFieldValues,
     ExternalReferences,
     RateCardSets,
     Users,

@@ -10,7 +10,7 @@ call sent.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -36,6 +36,9 @@ def _same(key: str, sent: Any, stored: Any) -> bool:
         return sent is stored
     if isinstance(sent, str) or sent is None:
         return _text(sent) == _text(stored)
+    if isinstance(sent, int) and isinstance(stored, str):
+        # An id: sent as an integer, read as a string.
+        return str(sent) == stored
     return sent == stored
 
 
@@ -108,3 +111,46 @@ def create_once[R: Record](
         if ours(found):
             return found
         raise
+
+
+def create_many_once[R: Record](
+    requestor: Requestor,
+    path: str,
+    cls: type[R],
+    *,
+    json: Any,
+    sent: Sequence[Mapping[str, Any]],
+    key: Callable[[Mapping[str, Any] | R], tuple[str, ...]],
+    find_existing: Callable[[float], Iterable[R]],
+) -> list[R]:
+    """POST a create of several records, all or nothing, that is never duplicated.
+
+    As `create_once`, for a request that writes every item of `sent` or none (the API's
+    rule for a values create). `key` names an item, sent or stored, uniquely (a value's
+    subject and field); after a lost answer, `find_existing(deadline)` reads what holds
+    those keys now. Every item found and made by this call: the records, in `sent`'s
+    order. None found: sent once more. Anything else (found, but older or different)
+    means someone else wrote them, and the original error stands.
+    """
+    started_at = datetime.now(UTC)
+    deadline = requestor.deadline()
+    request = {"json": json, "deadline": deadline, "expected": len(sent)}
+    try:
+        return requestor.fetch_many("POST", path, cls, **request)
+    except TransportError as error:
+        if not error.maybe_processed:
+            raise
+        lost = error
+    wanted = {key(item): item for item in sent}
+    try:
+        found = {key(record): record for record in find_existing(deadline) if key(record) in wanted}
+    except KantataError:
+        raise lost from None
+    if not found and time.monotonic() < deadline:
+        return requestor.fetch_many("POST", path, cls, **request)
+    ours = len(found) == len(wanted) and all(
+        made_by_this_call(found[k], item, since=started_at) for k, item in wanted.items()
+    )
+    if not ours:
+        raise lost
+    return [found[key(item)] for item in sent]

@@ -7,14 +7,10 @@ the client that holds them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import replace
-from typing import Any, ClassVar
+from typing import Any
 
-from .encoding import PAGE_CAP, IdLike, encode_id, encode_id_list, encode_text
-from .errors import InvalidRequest, ValidationFailed
-from .field_values import TypedValue
+from .encoding import PAGE_CAP, IdLike, encode_id_list, encode_text
 from .filters import (
     STABLE_ORDER,
     WorkspaceFilters,
@@ -23,34 +19,25 @@ from .filters import (
     group_params,
     workspace_params,
 )
+from .listing import Resource, subject_params
 from .pagination import Page
 from .payloads import (
-    GROUP_VALUE_SUBJECT,
-    VALUE_CREATE_CAP,
-    CustomFieldValueInput,
     ExternalReferenceInput,
     WorkspaceGroupInput,
-    custom_field_value_body,
-    custom_field_values_body,
     workspace_group_body,
 )
 from .records import (
     CustomField,
     CustomFieldChoice,
-    CustomFieldValue,
     ExternalReference,
     RateCardSet,
-    Record,
     User,
     Workspace,
     WorkspaceGroup,
 )
 from .recovery import create_once
-from .requestor import Requestor
 
 GROUP_SUBJECT = "WorkspaceGroup"
-# Custom field values are asked for (and answer) with the subject type in snake_case, as
-# recorded from the real service (GROUP_VALUE_SUBJECT); "WorkspaceGroup" is converted.
 Payload = WorkspaceGroupInput | Mapping[str, Any]
 
 
@@ -59,47 +46,8 @@ def _named(name: str | None) -> dict[str, str]:
     return {} if name is None else {"name": name}
 
 
-def _subject_params(subject_type: str, subject_ids: Iterable[IdLike] | None) -> dict[str, str]:
-    params = {"subject_type": encode_text(subject_type, name="subject_type")}
-    if subject_ids is not None:
-        params["with_subject_id"] = encode_id_list(subject_ids, name="subject_ids")
-    return params
-
-
-def _value_subject_params(
-    subject_type: str, subject_ids: Iterable[IdLike] | None
-) -> dict[str, str]:
-    snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", encode_text(subject_type, name="subject_type"))
-    return _subject_params(snake.lower(), subject_ids)
-
-
 def _custom_field_params(subject_type: str) -> dict[str, str]:
     return {"subject_type": encode_text(subject_type, name="subject_type"), "include": "choices"}
-
-
-class Resource:
-    """The listing base: `path` is the collection (`/workspace_groups.json`), `record` the
-    type it holds. Subclasses build the query; these send it."""
-
-    path: ClassVar[str]
-    record: ClassVar[type[Record]]
-
-    def __init__(self, requestor: Requestor) -> None:
-        self._requestor = requestor
-
-    def _page(self, params: Mapping[str, str], **paging: Any) -> Page[Any]:
-        """One page; `paging` is page/per_page, or limit/offset, and `if_none_match`."""
-        return self._requestor.list_page(self.path, self.record, params, **paging)
-
-    def _walk(self, params: Mapping[str, str], **walk: Any) -> Iterator[Any]:
-        return self._requestor.iter_all(self.path, self.record, params, **walk)
-
-    def _member(self, record_id: IdLike) -> str:
-        # Validating the id keeps a stray "../" or query out of the path.
-        return f"{self.path.removesuffix('.json')}/{encode_id(record_id, name='id')}.json"
-
-    def _one(self, method: str, path: str, **request: Any) -> Any:
-        return self._requestor.fetch_one(method, path, self.record, **request)
 
 
 class WorkspaceGroups(Resource):
@@ -299,73 +247,6 @@ class CustomFieldChoices(Resource):
         return self._walk({"for_custom_fields": ids})
 
 
-class CustomFieldValues(Resource):
-    """`/custom_field_values` of a subject type, optionally of some subjects only.
-
-    `subject_type` is sent snake_case (`workspace_group`), as the real service was recorded
-    answering it; `WorkspaceGroup` is accepted too."""
-
-    path = "/custom_field_values.json"
-    record = CustomFieldValue
-
-    def list(
-        self,
-        *,
-        subject_type: str = GROUP_VALUE_SUBJECT,
-        subject_ids: Iterable[IdLike] | None = None,
-        page: int = 1,
-        per_page: int = PAGE_CAP,
-    ) -> Page[CustomFieldValue]:
-        params = _value_subject_params(subject_type, subject_ids)
-        return self._page(params, page=page, per_page=per_page)
-
-    def iter_all(
-        self,
-        *,
-        subject_type: str = GROUP_VALUE_SUBJECT,
-        subject_ids: Iterable[IdLike] | None = None,
-    ) -> Iterator[CustomFieldValue]:
-        return self._walk(_value_subject_params(subject_type, subject_ids))
-
-    def for_group(self, group_id: IdLike) -> tuple[CustomFieldValue, ...]:
-        """Every value set on one workspace group."""
-        return tuple(self.iter_all(subject_ids=[group_id]))
-
-    def create(self, values: Iterable[CustomFieldValueInput]) -> list[CustomFieldValue]:
-        """Create values, VALUE_CREATE_CAP to a request; the created values in order.
-
-        A refused request raises ValidationFailed whose details' `index` counts from the
-        start of `values` (not of its request); the requests before it stay created. A
-        create is never sent twice: after a lost answer, read the values back
-        (`for_group`) to see what landed.
-        """
-        values = list(values)
-        if not values:
-            raise InvalidRequest("custom_field_values: give at least one value")
-        created: list[CustomFieldValue] = []
-        for start in range(0, len(values), VALUE_CREATE_CAP):
-            batch = values[start : start + VALUE_CREATE_CAP]
-            body = custom_field_values_body(batch)
-            try:
-                created += self._requestor.fetch_many(
-                    "POST", self.path, CustomFieldValue, json=body, expected=len(batch)
-                )
-            except ValidationFailed as refused:
-                refused.details = tuple(
-                    replace(d, index=d.index + start) if d.index is not None else d
-                    for d in refused.details
-                )
-                raise
-        return created
-
-    def update(self, value_id: IdLike, value: TypedValue | int | float) -> CustomFieldValue:
-        return self._one("PUT", self._member(value_id), json=custom_field_value_body(value))
-
-    def delete(self, value_id: IdLike) -> None:
-        """Clear a value (there is no empty value to write)."""
-        self._requestor.delete(self._member(value_id))
-
-
 class RateCardSets(Resource):
     path = "/rate_card_sets.json"
     record = RateCardSet
@@ -389,13 +270,13 @@ class ExternalReferences(Resource):
         page: int = 1,
         per_page: int = 20,
     ) -> Page[ExternalReference]:
-        params = _subject_params(subject_type, subject_ids)
+        params = subject_params(subject_type, subject_ids)
         return self._page(params, page=page, per_page=per_page)
 
     def iter_all(
         self, *, subject_type: str = GROUP_SUBJECT, subject_ids: Iterable[IdLike] | None = None
     ) -> Iterator[ExternalReference]:
-        return self._walk(_subject_params(subject_type, subject_ids))
+        return self._walk(subject_params(subject_type, subject_ids))
 
 
 class Users(Resource):

@@ -20,9 +20,10 @@ from kantata_admin.kantata import (
     error_for_response,
     typed_value,
 )
+from kantata_admin.kantata.custom_field_values import value_subject_params
 from kantata_admin.kantata.observability import Call, ClientCounters, record_call
 from kantata_admin.kantata.pagination import records_from_envelope
-from kantata_admin.kantata.resources import _value_subject_params, group_params
+from kantata_admin.kantata.resources import group_params
 
 # Recorded: a custom field value, exactly as the service sent it (subject_id and account_id
 # are integers; the other references strings; subject_type snake_case).
@@ -184,7 +185,7 @@ def test_custom_field_values_is_an_allowed_group_include():
 
 @pytest.mark.parametrize("asked", ["workspace_group", "WorkspaceGroup"])
 def test_values_are_asked_for_with_the_recorded_subject_type(asked):
-    params = _value_subject_params(asked, [2223265])
+    params = value_subject_params(asked, [2223265])
     assert params == {"subject_type": "workspace_group", "with_subject_id": "2223265"}
 
 

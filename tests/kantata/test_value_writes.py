@@ -1,6 +1,6 @@
 """Custom field value writes against the sandbox: each type written and read back, the
 batched create (150 values, 2 requests, counted), a refused item's index in the caller's
-list, update and delete."""
+list, update and delete; a create whose answer was lost."""
 
 from datetime import date
 from decimal import Decimal
@@ -10,9 +10,11 @@ import pytest
 from kantata_admin.kantata import (
     CustomFieldValueInput,
     Money,
+    Timeout,
     ValidationFailed,
     track_calls,
 )
+from tests.sandbox_harness import LATE_MS
 
 
 @pytest.fixture
@@ -108,3 +110,34 @@ def test_a_value_is_updated_and_deleted(client, new_group, fields):
     ]
     client.custom_field_values.delete(value.id)
     assert client.custom_field_values.for_group(group.id) == ()
+
+
+def test_a_create_whose_answer_was_lost_returns_the_values_it_made(
+    sandbox, fresh_token, slow, client, new_group, fields
+):
+    group = new_group()
+    inputs = _inputs([group], fields)
+    sandbox.fault(fresh_token, kind="delay", delay_ms=LATE_MS)
+    with track_calls() as calls:
+        created = slow.custom_field_values.create(inputs)
+    # Looked up, found every value made by this call, and did not send again.
+    assert [(c.method, c.status) for c in calls.calls] == [("POST", None), ("GET", 200)]
+    assert [v.custom_field_id for v in created] == [f.id for f in fields]
+    stored = client.custom_field_values.for_group(group.id)
+    assert sorted(v.id for v in stored) == sorted(v.id for v in created)
+
+
+def test_a_lost_create_is_not_answered_with_values_someone_set_before(
+    sandbox, fresh_token, slow, client, new_group, fields
+):
+    group, text = new_group(), fields[0]
+    # Set a moment ago (within the clock-skew allowance), but to another value.
+    theirs_input = CustomFieldValueInput(subject_id=group.id, custom_field_id=text.id, value="a")
+    (theirs,) = client.custom_field_values.create([theirs_input])
+    ours = CustomFieldValueInput(subject_id=group.id, custom_field_id=text.id, value="b")
+    sandbox.fault(fresh_token, kind="delay", delay_ms=LATE_MS)
+    with track_calls() as calls, pytest.raises(Timeout):
+        slow.custom_field_values.create([ours])
+    assert [(c.method, c.status) for c in calls.calls] == [("POST", None), ("GET", 200)]
+    stored = client.custom_field_values.for_group(group.id)
+    assert [(v.id, v.value) for v in stored] == [(theirs.id, "a")]
