@@ -41,7 +41,8 @@ def mounted_sandbox(live_server, settings) -> Iterator[str]:
     # connections. Close them while the server still shares its database connection
     # with the threads serving them: left open until exit, each of those threads fails
     # to close that connection and prints a traceback.
-    for pooled in [obj for obj in gc.get_objects() if isinstance(obj, requests.Session)]:
+    # type(), not isinstance(): isinstance() would evaluate lazy objects lying around.
+    for pooled in [obj for obj in gc.get_objects() if type(obj) is requests.Session]:
         pooled.close()
     deadline = time.monotonic() + 3
     while time.monotonic() < deadline and any(
