@@ -102,22 +102,30 @@ class FilterSection:
 
 
 # The filter panel's folds, by field name; custom-field filters get a fold of their own.
+DATE_FILTERS = ("created_after", "created_before", "updated_after", "updated_before")
+REFERENCE_FILTERS = (
+    "has_external_references",
+    "external_reference_service_name",
+    "external_reference_service_model",
+    "external_reference_service_model_ref",
+    "external_reference_service_model_refs",
+    "external_reference_status",
+    "external_reference_external_status",
+    "external_reference_external_message",
+    "without_external_reference_service_name",
+)
+# The plain (not custom-value) filters, by their API names, which are also the form's names.
+WORKSPACE_GROUP_FILTER_NAMES = (
+    "matching",
+    "companies_only",
+    *DATE_FILTERS,
+    "only",
+    *REFERENCE_FILTERS,
+    "has_value_for_custom_field_ids",
+)
 SECTIONS = (
-    ("Dates", ("created_after", "created_before", "updated_after", "updated_before")),
-    (
-        "External references",
-        (
-            "has_external_references",
-            "external_reference_service_name",
-            "external_reference_service_model",
-            "external_reference_service_model_ref",
-            "external_reference_service_model_refs",
-            "external_reference_status",
-            "external_reference_external_status",
-            "external_reference_external_message",
-            "without_external_reference_service_name",
-        ),
-    ),
+    ("Dates", DATE_FILTERS),
+    ("External references", REFERENCE_FILTERS),
     ("Group ids", ("only",)),
 )
 
@@ -356,10 +364,6 @@ class GroupFilterForm(forms.Form):
 
     # --- what the template shows -------------------------------------------------------
 
-    def filter_names(self) -> list[str]:
-        """Every field that narrows the list (not sort, paging, includes or columns)."""
-        return [name for name in self.fields if name not in OPTION_NAMES]
-
     def _section(self, title: str, names: Sequence[str]) -> FilterSection:
         bound = [self[name] for name in names]
         used = self.is_bound and any(
@@ -381,30 +385,3 @@ class GroupFilterForm(forms.Form):
     def error_fields(self) -> list[forms.BoundField]:
         """The fields whose error slots the results fragment refreshes (all but `page`)."""
         return [field for field in self if field.name != "page"]
-
-    def active_filter_count(self) -> int:
-        if not self.is_bound:
-            return 0
-        return sum(1 for name in self.filter_names() if self.data.getlist(name) not in ([], [""]))
-
-
-# The plain (not custom-value) filters, by their API names, which are also the form's names.
-WORKSPACE_GROUP_FILTER_NAMES = (
-    "matching",
-    "companies_only",
-    "created_after",
-    "created_before",
-    "updated_after",
-    "updated_before",
-    "only",
-    "has_external_references",
-    "external_reference_service_name",
-    "external_reference_service_model",
-    "external_reference_service_model_ref",
-    "external_reference_service_model_refs",
-    "external_reference_status",
-    "external_reference_external_status",
-    "external_reference_external_message",
-    "without_external_reference_service_name",
-    "has_value_for_custom_field_ids",
-)

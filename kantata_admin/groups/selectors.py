@@ -102,11 +102,6 @@ def group_custom_fields(client: KantataClient, account_id: str) -> tuple[CustomF
     return fields
 
 
-def forget_group_custom_fields(account_id: str) -> None:
-    """Drop the cached definitions (e.g. after the account's fields were edited here)."""
-    cache.delete(_cache_key(account_id))
-
-
 def group_page(client: KantataClient, query: ListQuery) -> Page[WorkspaceGroup]:
     """One page of the list, with the includes its columns need, in one call."""
     return client.workspace_groups.list(
