@@ -5,14 +5,9 @@ The sandbox is the one mounted in the live server, as with `make run`: one origi
 sandbox's own form-action policy lets its consent page send the browser back to us.
 """
 
-import gc
 import io
-import threading
-import time
-from collections.abc import Iterator
 
 import pytest
-import requests
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
@@ -24,7 +19,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def mounted_sandbox(live_server, settings) -> Iterator[str]:
+def mounted_sandbox(live_server, settings) -> str:
     """The live server's own /sandbox/, seeded small; its URL."""
     call_command(
         "sandbox_seed",
@@ -36,19 +31,7 @@ def mounted_sandbox(live_server, settings) -> Iterator[str]:
     )
     settings.KANTATA_OAUTH_URL = f"{live_server.url}/sandbox"
     settings.KANTATA_API_URL = f"{live_server.url}/sandbox/api/v1"
-    yield settings.KANTATA_OAUTH_URL
-    # The live server called itself (its pages call its sandbox) over kept-alive pooled
-    # connections. Close them while the server still shares its database connection
-    # with the threads serving them: left open until exit, each of those threads fails
-    # to close that connection and prints a traceback.
-    # type(), not isinstance(): isinstance() would evaluate lazy objects lying around.
-    for pooled in [obj for obj in gc.get_objects() if type(obj) is requests.Session]:
-        pooled.close()
-    deadline = time.monotonic() + 3
-    while time.monotonic() < deadline and any(
-        "process_request_thread" in thread.name for thread in threading.enumerate()
-    ):
-        time.sleep(0.05)
+    return settings.KANTATA_OAUTH_URL
 
 
 def _authorize(page: Page, sign_in: bool = False) -> None:
