@@ -65,8 +65,9 @@ def _end(request: HttpRequest, message: str) -> ImmediateHttpResponse:
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
-        # Runs before allauth connects, signs in or stores anything: the one place the
-        # token is taken off the sociallogin, so it is never serialized into a session.
+        # Runs before allauth connects, signs in or stores anything. The token goes to
+        # our model and off the sociallogin (_save) before allauth could serialize it
+        # into the session (a two-factor stage, a sign-up form).
         identity = Identity.from_users_me(sociallogin.account.extra_data)
         if sociallogin.state.get("process") == AuthProcess.CONNECT:
             if not request.user.is_authenticated:
@@ -105,20 +106,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return True
 
     def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form=None):
-        # New members start as viewers (the User model's default role).
-        grant = _grant(sociallogin)
+        # New members start as viewers (the User model's default role). Their token is
+        # still on the sociallogin: sign-up went on in the same request (see above).
         user = super().save_user(request, sociallogin, form)
-        self._save_new(request, user, sociallogin, grant)
-        return user
-
-    def _save_new(self, request, user, sociallogin: SocialLogin, grant: TokenGrant) -> None:
         identity = Identity.from_users_me(sociallogin.account.extra_data)
-        try:
-            connection_save(user, identity, grant)
-        except ConnectionRefused as exc:
-            raise _end(request, str(exc)) from None
-        finally:
-            sociallogin.token = None
+        self._save(request, user, identity, sociallogin)
+        return user
 
     def get_connect_redirect_url(self, request: HttpRequest, socialaccount) -> str:
         return reverse("connections:page")
