@@ -9,6 +9,7 @@ from datetime import timedelta
 from urllib.parse import unquote_plus, urlencode, urlsplit, urlunsplit
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import render
@@ -151,7 +152,8 @@ def _client_request(request: HttpRequest) -> tuple[OAuthApplication, QueryDict] 
         )
     try:
         form = QueryDict(raw, encoding=request.encoding or "utf-8")
-    except (ValueError, UnicodeDecodeError):  # e.g. more fields than Django allows
+    except (ValueError, UnicodeDecodeError, SuspiciousOperation):
+        # SuspiciousOperation: more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS.
         return _token_error("invalid_request", "The request body is not valid form data.")
     client_id, secret, basic = _client_credentials(request, form)
     application = OAuthApplication.objects.filter(client_id=client_id).first()

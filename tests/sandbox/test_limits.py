@@ -113,3 +113,23 @@ def test_timestamps_at_the_ends_of_the_calendar_answer_a_result(sandbox, admin, 
         assert count == (0 if late else everything)
     else:
         assert count == (everything if late else 0)
+
+
+def test_more_query_parameters_than_django_reads_is_a_400(sandbox, admin):
+    """Past DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) query parameters: a `system` 400."""
+    query = "&".join(["a="] * 1001)  # short enough for gunicorn's 4094-byte line
+    message = assert_system_error(admin.get(f"{groups_url(sandbox)}?{query}"), 400)
+    assert "1000 query parameters" in message
+
+
+def test_the_token_endpoint_answers_json_for_too_many_form_fields(sandbox):
+    """The same limit on the token endpoint's form: a JSON OAuth error, not HTML."""
+    form = "&".join(f"p{i}=" for i in range(1001))
+    response = requests.post(
+        f"{sandbox.url}/oauth/token",
+        data=form,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json()["error"] == "invalid_request"

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
@@ -105,7 +106,13 @@ def api_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
         token = bearer_token(request)
         if token is None:
             return oauth_error()
-        if _has_nul(request):
+        try:
+            has_nul = _has_nul(request)
+        except SuspiciousOperation:  # more parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS
+            return system_error(
+                400, f"At most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} query parameters."
+            )
+        if has_nul:
             # PostgreSQL cannot compare text with NUL in it: refused here, for every filter.
             return system_error(400, "Query parameters cannot contain NUL characters.")
         limited = ratelimit.check(token)
