@@ -43,6 +43,7 @@ from kantata_admin.groups.tables import GroupTable, export_columns, safe_href, w
 from kantata_admin.kantata import (
     AuthenticationError,
     BadRequest,
+    InvalidRequest,
     KantataClient,
     KantataError,
     NotFound,
@@ -162,7 +163,7 @@ def _list_url(params: QueryDict) -> str:
     return f"{reverse('groups:list')}?{query}" if query else reverse("groups:list")
 
 
-def _list_context(request: HttpRequest, params: QueryDict) -> dict[str, Any]:
+def _list_context(params: QueryDict) -> dict[str, Any]:
     return {
         "params": params,
         "clear_query": _options_only(params),
@@ -197,7 +198,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
     client = client_for(request.user)
     form, problem = _fields_and_form(client, request, params)
-    context = _list_context(request, params) | {
+    context = _list_context(params) | {
         "form": form,
         "problem": problem,
         "fragment": fragment,
@@ -250,7 +251,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     client = client_for(request.user)
     try:
         group = selectors.group_detail(client, str(group_id))
-    except NotFound:
+    except (NotFound, InvalidRequest):  # InvalidRequest: an id no group can have, such as 0
         return render(
             request, "groups/detail.html", {"missing": True, "group_id": group_id}, status=404
         )
@@ -286,7 +287,7 @@ def group_export(request: HttpRequest) -> HttpResponse:
     params = _canonical(request.GET)
     client = client_for(request.user)
     form, problem = _fields_and_form(client, request, params)
-    context = _list_context(request, params) | {"form": form, "problem": problem}
+    context = _list_context(params) | {"form": form, "problem": problem}
     if problem is None and not form.is_valid():
         # The list page shows each refused value on its field.
         return HttpResponseRedirect(_list_url(params))

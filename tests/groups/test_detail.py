@@ -74,8 +74,9 @@ def test_detail_shows_every_field_and_association(browsing, rich_group_id):
             assert f"<dt>{value['custom_field_name']}</dt><dd>{value['display_value']}</dd>" in body
 
 
-def test_a_missing_group_is_a_friendly_404(browsing):
-    response = browsing.get("/groups/987654321/")
+@pytest.mark.parametrize("group_id", ["987654321", "0"])
+def test_a_missing_group_is_a_friendly_404(browsing, group_id):
+    response = browsing.get(f"/groups/{group_id}/")
 
     assert response.status_code == 404
     body = response.content.decode()
