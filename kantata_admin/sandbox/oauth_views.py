@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from kantata_admin.sandbox.browser_session import signed_in_user
 from kantata_admin.sandbox.credentials import (
@@ -140,6 +139,8 @@ def _client_credentials(request: HttpRequest, form: QueryDict) -> tuple[str, str
 def _client_request(request: HttpRequest) -> tuple[OAuthApplication, QueryDict] | JsonResponse:
     """The authenticated client and its form, or the error to answer: the token and the
     revocation endpoints authenticate clients the same way (RFC 7009 2.1)."""
+    if request.method != "POST":
+        return _token_error("invalid_request", "Use POST.", 405, {"Allow": "POST"})
     try:
         raw = checked_body(request)
     except BodyRefused as refused:
@@ -223,7 +224,6 @@ _GRANTS = {"authorization_code": _code_grant, "refresh_token": _refresh_grant}
 @csrf_exempt
 @login_not_required
 @never_cache
-@require_POST
 def token(request: HttpRequest) -> JsonResponse:
     client = _client_request(request)
     if isinstance(client, JsonResponse):
@@ -246,7 +246,6 @@ def token(request: HttpRequest) -> JsonResponse:
 @csrf_exempt
 @login_not_required
 @never_cache
-@require_POST
 def revoke(request: HttpRequest) -> JsonResponse:
     """RFC 7009: `token` (access or refresh) and an optional `token_type_hint`."""
     client = _client_request(request)

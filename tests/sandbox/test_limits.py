@@ -133,3 +133,11 @@ def test_the_token_endpoint_answers_json_for_too_many_form_fields(sandbox):
     assert response.status_code == 400
     assert response.headers["Content-Type"] == "application/json; charset=utf-8"
     assert response.json()["error"] == "invalid_request"
+
+
+@pytest.mark.parametrize("endpoint", ["token", "revoke"])
+def test_the_token_endpoints_answer_json_to_other_methods(sandbox, endpoint):
+    """RFC 6749 3.2 / RFC 7009 2.1: POST only; anything else is a JSON error, not HTML."""
+    response = requests.get(f"{sandbox.url}/oauth/{endpoint}")
+    assert response.status_code == 405 and response.headers["Allow"] == "POST"
+    assert response.json()["error"] == "invalid_request"
