@@ -38,10 +38,10 @@ def send(fixture, method: str, path: str, body: dict | None = None):
 
 
 def test_an_unexpected_error_is_a_logged_json_500_without_the_token(fixture, monkeypatch, caplog):
-    def broken(request, ctx):
+    def broken(ctx):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(groups, "list_groups", broken)
+    monkeypatch.setattr(groups, "filter_groups", broken)
     with caplog.at_level(logging.ERROR, logger="kantata_admin.sandbox.api.endpoint"):
         response = send(fixture, "get", "workspace_groups.json")
     assert response.status_code == 500

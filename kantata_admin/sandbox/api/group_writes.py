@@ -2,10 +2,8 @@
 (writes.py): what is particular to groups is how a change is saved."""
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
-from kantata_admin.sandbox.api import writes
 from kantata_admin.sandbox.api.envelope import ApiContext
 from kantata_admin.sandbox.api.errors import ValidationFailed, not_found
 from kantata_admin.sandbox.api.group_validation import (
@@ -104,15 +102,3 @@ GROUP_WRITER = Writer(
     save=_save,
     remove=_remove,
 )
-
-
-def create_group(request: HttpRequest, ctx: ApiContext) -> JsonResponse:
-    return writes.create(request, ctx, GROUP_WRITER)
-
-
-def update_group(request: HttpRequest, ctx: ApiContext, pk: int) -> JsonResponse:
-    return writes.update(request, ctx, GROUP_WRITER, pk)
-
-
-def delete_group(request: HttpRequest, ctx: ApiContext, pk: int) -> HttpResponse:
-    return writes.delete(request, ctx, GROUP_WRITER, pk)

@@ -13,6 +13,7 @@ from kantata_admin.sandbox.api.envelope import (
     list_response,
     orders_by,
     parse_shape,
+    show_response,
     through_loader,
 )
 from kantata_admin.sandbox.api.errors import bad_request
@@ -188,3 +189,8 @@ def filter_groups(ctx: ApiContext) -> QuerySet[WorkspaceGroup]:
 def list_groups(request: HttpRequest, ctx: ApiContext) -> JsonResponse:
     shape = parse_shape(WORKSPACE_GROUPS, ctx.params)
     return list_response(ctx, WORKSPACE_GROUPS, filter_groups(ctx), shape)
+
+
+def show_group(request: HttpRequest, ctx: ApiContext, pk: int) -> JsonResponse:
+    # Show routes apply the index filters too: a filtered-out group is a 404.
+    return show_response(ctx, WORKSPACE_GROUPS, filter_groups(ctx), pk)

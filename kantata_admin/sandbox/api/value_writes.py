@@ -16,10 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
-from kantata_admin.sandbox.api import writes
 from kantata_admin.sandbox.api.envelope import ApiContext
 from kantata_admin.sandbox.api.errors import ValidationFailed, bad_request
 from kantata_admin.sandbox.api.params import parse_id
@@ -167,15 +165,3 @@ VALUE_WRITER = Writer(
     save=_save,
     remove=_remove,
 )
-
-
-def create_values(request: HttpRequest, ctx: ApiContext) -> JsonResponse:
-    return writes.create(request, ctx, VALUE_WRITER)
-
-
-def update_value(request: HttpRequest, ctx: ApiContext, pk: int) -> JsonResponse:
-    return writes.update(request, ctx, VALUE_WRITER, pk)
-
-
-def delete_value(request: HttpRequest, ctx: ApiContext, pk: int) -> HttpResponse:
-    return writes.delete(request, ctx, VALUE_WRITER, pk)

@@ -1,12 +1,15 @@
 """URL endpoints of the API: each picks the handler for its HTTP method."""
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse
 
-from kantata_admin.sandbox.api import group_writes, groups, resources, value_writes
+from kantata_admin.sandbox.api import group_writes, groups, resources, value_writes, writes
 from kantata_admin.sandbox.api.endpoint import answered, api_endpoint
-from kantata_admin.sandbox.api.envelope import ApiContext, show_response
+from kantata_admin.sandbox.api.envelope import ApiContext
 from kantata_admin.sandbox.api.errors import ApiError, not_found, system_error
 from kantata_admin.sandbox.api.params import parse_id
+from kantata_admin.sandbox.api.writes import Writer
 
 _NO_ROUTE = "No route matches this request."
 
@@ -31,48 +34,40 @@ def _read_only(handler):
     return endpoint
 
 
-@api_endpoint
-def workspace_groups(request: HttpRequest, ctx: ApiContext) -> HttpResponse:
-    if request.method in ("GET", "HEAD"):
-        return groups.list_groups(request, ctx)
-    if request.method == "POST":
-        return group_writes.create_group(request, ctx)
-    raise ApiError(404, _NO_ROUTE)
+def _collection(list_records: Callable, writer: Writer) -> Callable[..., HttpResponse]:
+    """GET lists, POST creates through the write pipeline."""
+
+    @api_endpoint
+    def endpoint(request: HttpRequest, ctx: ApiContext) -> HttpResponse:
+        if request.method in ("GET", "HEAD"):
+            return list_records(request, ctx)
+        if request.method == "POST":
+            return writes.create(request, ctx, writer)
+        raise ApiError(404, _NO_ROUTE)
+
+    return endpoint
 
 
-@api_endpoint
-def workspace_group(request: HttpRequest, ctx: ApiContext, pk: str) -> HttpResponse:
-    if request.method in ("GET", "HEAD"):
-        # Show routes apply the index filters too: a filtered-out group is a 404.
-        shown = groups.filter_groups(ctx)
-        return show_response(ctx, groups.WORKSPACE_GROUPS, shown, _record_id(pk))
-    if request.method in ("PUT", "PATCH"):
-        return group_writes.update_group(request, ctx, _record_id(pk))
-    if request.method == "DELETE":
-        return group_writes.delete_group(request, ctx, _record_id(pk))
-    raise ApiError(404, _NO_ROUTE)
+def _member(show_record: Callable, writer: Writer) -> Callable[..., HttpResponse]:
+    """GET shows, PUT/PATCH updates, DELETE deletes one record."""
+
+    @api_endpoint
+    def endpoint(request: HttpRequest, ctx: ApiContext, pk: str) -> HttpResponse:
+        if request.method in ("GET", "HEAD"):
+            return show_record(request, ctx, _record_id(pk))
+        if request.method in ("PUT", "PATCH"):
+            return writes.update(request, ctx, writer, _record_id(pk))
+        if request.method == "DELETE":
+            return writes.delete(request, ctx, writer, _record_id(pk))
+        raise ApiError(404, _NO_ROUTE)
+
+    return endpoint
 
 
-@api_endpoint
-def custom_field_values(request: HttpRequest, ctx: ApiContext) -> HttpResponse:
-    if request.method in ("GET", "HEAD"):
-        return resources.list_custom_field_values(request, ctx)
-    if request.method == "POST":
-        return value_writes.create_values(request, ctx)
-    raise ApiError(404, _NO_ROUTE)
-
-
-@api_endpoint
-def custom_field_value(request: HttpRequest, ctx: ApiContext, pk: str) -> HttpResponse:
-    if request.method in ("GET", "HEAD"):
-        return resources.show_custom_field_value(request, ctx, _record_id(pk))
-    if request.method in ("PUT", "PATCH"):
-        return value_writes.update_value(request, ctx, _record_id(pk))
-    if request.method == "DELETE":
-        return value_writes.delete_value(request, ctx, _record_id(pk))
-    raise ApiError(404, _NO_ROUTE)
-
-
+workspace_groups = _collection(groups.list_groups, group_writes.GROUP_WRITER)
+workspace_group = _member(groups.show_group, group_writes.GROUP_WRITER)
+custom_field_values = _collection(resources.list_custom_field_values, value_writes.VALUE_WRITER)
+custom_field_value = _member(resources.show_custom_field_value, value_writes.VALUE_WRITER)
 users_me = _read_only(resources.users_me)
 workspaces = _read_only(resources.list_workspaces)
 workspace = _read_only(resources.show_workspace)
