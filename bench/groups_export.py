@@ -13,38 +13,12 @@ upstream, and how far the process's peak memory (ru_maxrss) rose during the firs
 """
 
 import argparse
-import os
 import resource
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORKDIR = Path(tempfile.mkdtemp(prefix="bench-groups-export-"))
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="kantata_admin.settings",
-    DATABASE_URL=f"sqlite:///{WORKDIR / 'dashboard.sqlite3'}",
-    LOG_LEVEL="WARNING",
-    MFA_REQUIRED="false",
-)
-os.environ.pop("REDIS_URL", None)
-
-import django  # noqa: E402
-
-django.setup()
-
-import requests  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from kantata_admin.accounts.models import User  # noqa: E402
-from kantata_admin.connections.oauth import TokenGrant  # noqa: E402
-from kantata_admin.connections.services import connection_save_checked  # noqa: E402
-from tests.sandbox_harness import ADMIN_EMAIL, SandboxServer  # noqa: E402
+import groups_setup as setup  # first: it sets Django up
+import requests
 
 EXPORTED = 10_000
 # sandbox_seed gives a tenth of the groups to the second account: this many leaves
@@ -62,10 +36,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--latency-ms", type=int, default=0)
     args = parser.parse_args()
-    call_command("migrate", verbosity=0)
+    setup.migrate()
 
-    server = SandboxServer(
-        workdir=WORKDIR / "sandbox",
+    server = setup.SandboxServer(
+        workdir=setup.WORKDIR / "sandbox",
         groups=SEEDED,
         extra_env={"KANTATA_SANDBOX_LATENCY_MS": str(args.latency_ms)},
     )
@@ -73,14 +47,8 @@ def main() -> None:
     server.start()
     print(f"sandbox with {SEEDED} groups up in {time.perf_counter() - started:.1f} s")
     try:
-        token = server.token(ADMIN_EMAIL)
-        settings.KANTATA_API_URL = server.api_url
-        member = User.objects.create_user(
-            email="bench-export@team.test", password="unused-bench-password-1", role="viewer"
-        )
-        connection_save_checked(member, TokenGrant(token))
-        browser = Client(HTTP_HOST="localhost")
-        browser.force_login(member, backend="django.contrib.auth.backends.ModelBackend")
+        token = setup.admin_token(server)
+        browser = setup.signed_in_member(server, token)
         upstream = requests.Session()
         upstream.headers["Authorization"] = f"Bearer {token}"
 

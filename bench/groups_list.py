@@ -12,39 +12,13 @@ the ratios page / direct, and the milliseconds the page adds to its upstream cal
 """
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORKDIR = Path(tempfile.mkdtemp(prefix="bench-groups-list-"))
-# The dashboard side: its own throwaway database, quiet logs, settings read at setup.
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="kantata_admin.settings",
-    DATABASE_URL=f"sqlite:///{WORKDIR / 'dashboard.sqlite3'}",
-    LOG_LEVEL="WARNING",
-    MFA_REQUIRED="false",
-)
-os.environ.pop("REDIS_URL", None)
+import groups_setup as setup  # first: it sets Django up
+import requests
 
-import django  # noqa: E402
-
-django.setup()
-
-import requests  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from kantata_admin.accounts.models import User  # noqa: E402
-from kantata_admin.connections.oauth import TokenGrant  # noqa: E402
-from kantata_admin.connections.services import connection_save_checked  # noqa: E402
-from kantata_admin.kantata import track_calls  # noqa: E402
-from tests.sandbox_harness import ADMIN_EMAIL, SandboxServer  # noqa: E402
+from kantata_admin.kantata import track_calls
 
 QUERY = {"include": "workspaces"}
 API_QUERY = {"include": "workspaces", "order": "name:asc", "page": "1", "per_page": "20"}
@@ -55,20 +29,14 @@ def _median_ms(samples: list[float]) -> float:
 
 
 def run(latency_ms: int, repeats: int) -> None:
-    server = SandboxServer(
-        workdir=WORKDIR / f"sandbox-{latency_ms}",
+    server = setup.SandboxServer(
+        workdir=setup.WORKDIR / f"sandbox-{latency_ms}",
         extra_env={"KANTATA_SANDBOX_LATENCY_MS": str(latency_ms)},
     )
     server.start()
     try:
-        token = server.token(ADMIN_EMAIL)
-        settings.KANTATA_API_URL = server.api_url
-        member = User.objects.create_user(
-            email=f"bench-{latency_ms}@team.test", password="unused-bench-password-1", role="viewer"
-        )
-        connection_save_checked(member, TokenGrant(token))
-        browser = Client(HTTP_HOST="localhost")
-        browser.force_login(member, backend="django.contrib.auth.backends.ModelBackend")
+        token = setup.admin_token(server)
+        browser = setup.signed_in_member(server, token)
         direct = requests.Session()
         direct.headers["Authorization"] = f"Bearer {token}"
         url = f"{server.api_url}/workspace_groups.json"
@@ -119,7 +87,6 @@ def run(latency_ms: int, repeats: int) -> None:
                 f"  ({cpus[name]:.1f} ms CPU)"
             )
     finally:
-        User.objects.filter(email__startswith="bench-").delete()  # and its connection
         server.stop()
 
 
@@ -128,7 +95,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=40)
     parser.add_argument("--latency-ms", type=int, nargs="+", default=[100, 0])
     args = parser.parse_args()
-    call_command("migrate", verbosity=0)
+    setup.migrate()
     for latency in args.latency_ms:
         run(latency, args.repeats)
 
