@@ -1,4 +1,4 @@
-"""Creating, editing and deleting workspace groups, and the workspace picker's search.
+"""Creating, editing and deleting workspace groups, with their custom field values.
 
 Editors and admins only, on the server (`editor_required`). Every page gets its client from
 `client_for`; a missing or revoked connection propagates to the connection middleware,
@@ -8,34 +8,34 @@ put back into the form when they return.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from datetime import datetime
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from kantata_admin.accounts.permissions import editor_required
 from kantata_admin.connections.errors import ConnectionRequired
 from kantata_admin.connections.services import client_for
-from kantata_admin.groups import services
-from kantata_admin.groups.changes import EDIT_INCLUDES, GROUP_FIELDS, GroupValues
-from kantata_admin.groups.forms import GroupForm, draft_from
-from kantata_admin.groups.write_problems import status_for, upstream_problem
+from kantata_admin.groups import selectors, services
+from kantata_admin.groups.changes import EDIT_INCLUDES, GROUP_FIELDS, GroupValues, custom_name
+from kantata_admin.groups.forms import GroupForm, draft_from, opened_snapshot
+from kantata_admin.groups.selectors import CustomFieldSpec
+from kantata_admin.groups.views import _account_key
+from kantata_admin.groups.write_problems import status_for, upstream_problem, values_problem
 from kantata_admin.kantata import (
     AuthenticationError,
     InvalidRequest,
+    KantataClient,
     KantataError,
     NotFound,
     ValidationFailed,
-    WorkspaceFilters,
 )
 
 DRAFT_KEY = "groups:draft:"
-SEARCH_RESULTS = 10
 FIELD_LABELS = {
     **{
         name: GroupForm.base_fields[name].label or name.replace("_", " ").capitalize()
@@ -85,6 +85,23 @@ def _connected_client(request: HttpRequest):
         raise
 
 
+def _custom_fields(
+    request: HttpRequest, client: KantataClient
+) -> tuple[tuple[CustomFieldSpec, ...], str]:
+    """The account's group custom fields (the list's cached definitions), or none and the
+    sentence saying why: the rest of the form still works, and no value is touched."""
+    try:
+        return selectors.group_custom_fields(client, _account_key(request)), ""
+    except AuthenticationError:
+        raise
+    except KantataError as error:
+        problem = upstream_problem(error, doing="load")
+        return (
+            (),
+            f"The custom fields could not be loaded, so their values stay as they are. {problem}",
+        )
+
+
 # --- pages ------------------------------------------------------------------------------
 
 
@@ -106,10 +123,14 @@ def _form_page(
 def group_create(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         draft = _take_draft(request)
-        form = GroupForm(draft) if draft is not None else GroupForm()
         if draft is not None:
+            form = GroupForm(draft)
             form.is_valid()
-        return _form_page(request, form, restored=draft is not None)
+            return _form_page(request, form, restored=True)
+        # The account's custom fields are on the form: opening it needs the connection.
+        specs, fields_problem = _custom_fields(request, client_for(request.user))
+        form = GroupForm.for_new(specs)
+        return _form_page(request, form, custom_fields_problem=fields_problem)
     form = GroupForm(request.POST)
     if not form.is_valid():
         return _form_page(request, form, status=400)
@@ -124,6 +145,9 @@ def group_create(request: HttpRequest) -> HttpResponse:
     except AuthenticationError:
         _keep_draft(request)
         raise
+    except services.ValuesNotSaved as partial:
+        # The group exists: the member goes on from its edit form, everything kept.
+        return _values_not_saved_page(request, partial, created=True)
     except ValidationFailed as error:
         form.add_upstream_errors(error)
         return _form_page(request, form, status=422)
@@ -146,11 +170,13 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
             form = GroupForm(draft, editing=True)
             form.is_valid()
             return _form_page(request, form, group_id=gid, restored=True)
-        group = _group_for_page(request, _connected_client(request), gid, EDIT_INCLUDES)
+        client = _connected_client(request)
+        group = _group_for_page(request, client, gid, EDIT_INCLUDES)
         if isinstance(group, HttpResponse):
             return group
-        values = GroupValues.from_group(group)
-        return _form_page(request, GroupForm.for_group(values, group.updated_at), group_id=gid)
+        specs, fields_problem = _custom_fields(request, client)
+        form = GroupForm.for_group(GroupValues.from_group(group), group.updated_at, specs)
+        return _form_page(request, form, group_id=gid, custom_fields_problem=fields_problem)
 
     form = GroupForm(request.POST, editing=True)
     if not form.is_valid():
@@ -171,6 +197,8 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
         raise
     except services.StaleEdit as stale:
         return _stale_page(request, form, stale, gid)
+    except services.ValuesNotSaved as partial:
+        return _values_not_saved_page(request, partial)
     except NotFound:
         return _gone(request, gid)
     except ValidationFailed as error:
@@ -187,17 +215,22 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
     return redirect("groups:detail", gid)
 
 
+def _retyped(request: HttpRequest, now: GroupValues, updated_at: datetime | None) -> GroupForm:
+    """The form as the member typed it, opened on the version Kantata holds now, so that
+    saving again writes over it without another stale-edit stop."""
+    data = request.POST.copy()
+    data["opened"] = opened_snapshot(now, updated_at)
+    form = GroupForm(data, editing=True)
+    form.is_valid()
+    return form
+
+
 def _stale_page(
     request: HttpRequest, form: GroupForm, stale: services.StaleEdit, group_id: str
 ) -> HttpResponse:
     """The form again, as typed, beside what changed in Kantata meanwhile. Its version is
     now the current one, so saving again overwrites (after the member has seen this)."""
-    data = request.POST.copy()
-    data["opened"] = GroupForm.for_group(stale.current_values, stale.current.updated_at).initial[
-        "opened"
-    ]
-    refreshed = GroupForm(data, editing=True)
-    refreshed.is_valid()
+    refreshed = _retyped(request, stale.current_values, stale.current.updated_at)
     typed = form.values()
     conflicts = []
     for name in stale.changed_meanwhile:
@@ -209,9 +242,41 @@ def _stale_page(
                 "typed": _shown(typed, name),
             }
         )
+    for field_id in stale.custom_changed_meanwhile:
+        sides = (stale.opened, stale.current_values, typed)
+        conflicts.append(
+            {
+                "label": custom_name(field_id, *sides),
+                **{
+                    key: _custom_shown(values, field_id)
+                    for key, values in zip(("opened", "current", "typed"), sides, strict=True)
+                },
+            }
+        )
     return _form_page(
         request, refreshed, group_id=group_id, status=409, conflicts=conflicts, stale=True
     )
+
+
+def _custom_shown(values: GroupValues, field_id: str) -> str:
+    value = values.custom_values.get(field_id)
+    return value.display if value is not None else "(empty)"
+
+
+def _values_not_saved_page(
+    request: HttpRequest,
+    partial: services.ValuesNotSaved,
+    *,
+    created: bool = False,
+) -> HttpResponse:
+    """The group's edit form, as typed, saying which part was saved and which was not,
+    Kantata's refusals on their inputs."""
+    group, writes = partial.group, partial.writes
+    form = _retyped(request, partial.now, group.updated_at)
+    form.add_value_errors(writes.refused)
+    form.add_error(None, values_problem(writes, group_name=group.name, created=created))
+    status = status_for(writes.failure) if writes.failure is not None else 422
+    return _form_page(request, form, group_id=group.id, status=status)
 
 
 def _shown(values: GroupValues, name: str) -> str:
@@ -300,46 +365,3 @@ def _delete_answer(
     if removed:
         return redirect("groups:list")
     return redirect("groups:delete", group_id)
-
-
-@never_cache
-@require_safe
-@editor_required
-def workspace_search(request: HttpRequest) -> HttpResponse:
-    """htmx: the workspaces matching what the member typed, less those already picked; or,
-    with `pick`, the picked one as a ticked chip for the form."""
-    pick = request.GET.get("pick", "")
-    if pick:
-        if not pick.isdigit():
-            return HttpResponse("", status=400)
-        title = request.GET.get("title", "")[:255] or f"Workspace #{pick}"
-        return render(
-            request,
-            "groups/_workspace_chip.html",
-            {"id": pick, "title": title, "picked": True, "oob": True},
-        )
-    text = request.GET.get("q", "").strip()[:200]
-    picked = set(request.GET.getlist("workspaces"))
-    client = client_for(request.user)
-    problem = ""
-    results = []
-    try:
-        if text:
-            page = client.workspaces.list(WorkspaceFilters(matching=text), per_page=SEARCH_RESULTS)
-        else:
-            page = client.workspaces.list(per_page=SEARCH_RESULTS)
-        results = [w for w in page.records if w.id not in picked]
-    except AuthenticationError:
-        raise
-    except KantataError as error:
-        problem = upstream_problem(error, doing="search")
-    search_url = reverse("groups:workspace_search")
-    rows = [
-        {"workspace": w, "pick_url": f"{search_url}?{urlencode({'pick': w.id, 'title': w.title})}"}
-        for w in results
-    ]
-    return render(
-        request,
-        "groups/_workspace_results.html",
-        {"rows": rows, "text": text, "problem": problem},
-    )

@@ -6,14 +6,18 @@ again, and Kantata's own answer (a 422) is put back on the matching field.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from django import forms
 from django.core import signing
 
+from kantata_admin.groups import custom_inputs
 from kantata_admin.groups.changes import GroupValues, ReferenceValues
+from kantata_admin.groups.custom_inputs import CustomInput
+from kantata_admin.groups.selectors import CustomFieldSpec
+from kantata_admin.groups.value_writes import WHOLE_FORM
 from kantata_admin.kantata import ValidationFailed
 
 REFERENCE_PREFIX = "external_reference_"
@@ -106,16 +110,43 @@ class GroupForm(forms.Form):
     )
     # Edit only: the version the member is editing (stale-edit guard).
     opened = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The custom fields the page showed inputs for, signed: only these are written.
+    custom_fields_shown = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        editing: bool = False,
+        custom_fields: Iterable[CustomFieldSpec] = (),
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.editing = editing
         self.opened_values: GroupValues | None = None
         self.opened_updated_at: datetime | None = None
+        self.forged_custom_fields = False
+        if self.is_bound:
+            # A posted form writes the custom fields its page showed, read from the page.
+            try:
+                custom_fields = custom_inputs.shown_fields(
+                    str(self.data.get("custom_fields_shown", ""))
+                )
+            except (signing.BadSignature, TypeError, ValueError):
+                custom_fields, self.forged_custom_fields = (), True
+        specs = custom_inputs.editable(custom_fields)
+        self.custom_fields = specs
+        for spec in specs:
+            self.fields.update(custom_inputs.inputs_for(spec))
+        self.initial["custom_fields_shown"] = custom_inputs.shown_token(specs)
 
     @classmethod
-    def for_group(cls, values: GroupValues, updated_at: datetime | None) -> GroupForm:
+    def for_group(
+        cls,
+        values: GroupValues,
+        updated_at: datetime | None,
+        custom_fields: Iterable[CustomFieldSpec] = (),
+    ) -> GroupForm:
         """An edit form filled with the group as Kantata holds it now."""
         initial: dict[str, Any] = values.field_values()
         initial["workspaces"] = sorted(values.workspace_ids, key=int)
@@ -123,7 +154,16 @@ class GroupForm(forms.Form):
         for name, value in values.external_reference.__dict__.items():
             initial[REFERENCE_PREFIX + name] = value
         initial["opened"] = opened_snapshot(values, updated_at)
-        return cls(initial=initial, editing=True)
+        custom_fields = custom_inputs.editable(custom_fields)
+        initial |= custom_inputs.initial_for(custom_fields, values)
+        return cls(initial=initial, editing=True, custom_fields=custom_fields)
+
+    @classmethod
+    def for_new(cls, custom_fields: Iterable[CustomFieldSpec] = ()) -> GroupForm:
+        """An empty create form (money inputs start in the default currency)."""
+        custom_fields = custom_inputs.editable(custom_fields)
+        initial = custom_inputs.initial_for(custom_fields, GroupValues(name=""))
+        return cls(initial=initial, custom_fields=custom_fields)
 
     # --- grouping for the template --------------------------------------------------
 
@@ -135,6 +175,13 @@ class GroupForm(forms.Form):
 
     def reference_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith(REFERENCE_PREFIX)]
+
+    def custom_field_inputs(self) -> list[CustomInput]:
+        """The custom fields' inputs, by field name (two for money: amount, currency)."""
+        return [
+            CustomInput(spec, [self[name] for name in custom_inputs.inputs_for(spec)])
+            for spec in self.custom_fields
+        ]
 
     def picked_workspaces(self) -> list[tuple[str, str, bool]]:
         """(id, title, still picked) of every workspace the form knows of, so one that was
@@ -185,6 +232,9 @@ class GroupForm(forms.Form):
                     )
         if self.editing and "opened" in self.errors:
             self.add_error(None, self.errors["opened"][0])
+        custom_inputs.check(self, self.custom_fields)
+        if self.forged_custom_fields:
+            self.add_error(None, "This form is out of date. Open it again to save it.")
         return cleaned
 
     def values(self) -> GroupValues:
@@ -208,6 +258,8 @@ class GroupForm(forms.Form):
             workspace_ids=data["workspaces"],
             external_reference=reference,
             workspace_titles=data["workspace_titles"],
+            custom_values=custom_inputs.typed_values(self.custom_fields, data),
+            custom_field_ids=frozenset(spec.id for spec in self.custom_fields),
         )
 
     def add_upstream_errors(self, error: ValidationFailed) -> None:
@@ -217,6 +269,15 @@ class GroupForm(forms.Form):
             target = _form_field(field)
             for message in messages:
                 self.add_error(target if target in self.fields else None, message)
+
+    def add_value_errors(self, refused: Mapping[str, list[str]]) -> None:
+        """Kantata's 422s on custom values, each on its field's input (`WHOLE_FORM`, and a
+        field no longer on the form, above the form)."""
+        inputs = {spec.id: custom_inputs.input_name(spec) for spec in self.custom_fields}
+        for field_id, messages in refused.items():
+            target = inputs.get(field_id) if field_id != WHOLE_FORM else None
+            for message in messages:
+                self.add_error(target, message)
 
 
 def _form_field(upstream: str) -> str | None:

@@ -1,5 +1,11 @@
-"""Writes to workspace groups. Each takes the member's client, makes at most two upstream
-calls, and leaves exactly one audit entry whatever Kantata answers (except a 401)."""
+"""Writes to workspace groups and their custom field values. Each takes the member's client
+and leaves exactly one audit entry whatever Kantata answers (except a 401 before anything
+was written).
+
+Upstream calls: a create is one call, plus one per VALUE_CREATE_CAP custom values set; an
+update is the check, the group's write when its own fields changed, one create for every
+new value, and one call per changed or cleared value; a delete two (the last values, then
+the delete)."""
 
 from __future__ import annotations
 
@@ -7,16 +13,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from kantata_admin.audit.models import Action
+from kantata_admin.audit.models import Action, Outcome
 from kantata_admin.audit.services import audit_error_fields, audit_record
 from kantata_admin.groups.changes import (
     EDIT_INCLUDES,
     GROUP_FIELDS,
     GroupValues,
+    changed_custom_fields,
     changed_fields,
     group_diff,
     reference_matching,
 )
+from kantata_admin.groups.value_writes import ValueWrites, custom_values_write
 from kantata_admin.kantata import (
     AuthenticationError,
     KantataClient,
@@ -38,10 +46,44 @@ class StaleEdit(Exception):
         self.changed_meanwhile = changed_fields(opened, self.current_values)
         if opened.workspace_ids != self.current_values.workspace_ids:
             self.changed_meanwhile.append("workspaces")
+        # Custom field ids, among those on the form (`opened.custom_field_ids`).
+        self.custom_changed_meanwhile = changed_custom_fields(opened, self.current_values)
+
+    @property
+    def any_change(self) -> bool:
+        return bool(self.changed_meanwhile or self.custom_changed_meanwhile)
+
+
+class ValuesNotSaved(Exception):
+    """The group was written (or needed no write) but some custom values were not."""
+
+    def __init__(self, group: WorkspaceGroup, now: GroupValues, writes: ValueWrites) -> None:
+        super().__init__(f"Custom field values not saved: {', '.join(writes.not_saved)}")
+        self.group = group
+        # What Kantata holds now: the form opens again on this version.
+        self.now = now
+        self.writes = writes
 
 
 class AlreadyDeleted(Exception):
     """The group was deleted elsewhere before this delete reached Kantata."""
+
+
+def _values_outcome(writes: ValueWrites) -> dict[str, Any]:
+    """The audit fields of a save whose values were not all written."""
+    if writes.ok:
+        return {}
+    if writes.failure is not None:
+        return audit_error_fields(writes.failure)
+    refused = "; ".join(m for found in writes.refused.values() for m in found)
+    return {"outcome": Outcome.ERROR, "error": f"Kantata OX refused: {refused}"}
+
+
+def _raise_unsaved(group: WorkspaceGroup, now: GroupValues, writes: ValueWrites) -> None:
+    if isinstance(writes.failure, AuthenticationError):
+        raise writes.failure  # the member reconnects; the form is kept
+    if not writes.ok:
+        raise ValuesNotSaved(group, now, writes)
 
 
 @dataclass(frozen=True)
@@ -115,14 +157,19 @@ def workspace_group_create(
         )
         raise
     created = GroupValues.from_group(group)
+    writes = custom_values_write(client, group, created, values)
+    now = writes.applied_to(created)
+    changes = group_diff(None, now, titles=[values.workspace_titles])
     audit_record(
         actor=actor,
         action=Action.GROUP_CREATE,
         account_id=account_id,
         group_id=group.id,
         group_name=group.name,
-        changes=group_diff(None, created, titles=[values.workspace_titles]),
+        changes=changes | ({"values_not_saved": writes.not_saved} if writes.not_saved else {}),
+        **_values_outcome(writes),
     )
+    _raise_unsaved(group, now, writes)
     return group
 
 
@@ -143,17 +190,25 @@ def workspace_group_update(
     form again on the current version (`StaleEdit.current`) and the member saves again.
     """
     current: WorkspaceGroup | None = None
+    # Only the custom fields on the form count, in the check as in the write.
+    opened = replace(opened, custom_field_ids=values.custom_field_ids)
     try:
         current = client.workspace_groups.get(group_id, include=EDIT_INCLUDES)
         # Kantata's timestamps have whole seconds: a change in the same second as the
         # version shown keeps `updated_at`, so the values the form opened with count too.
         stale = StaleEdit(current, opened)
-        if current.updated_at != opened_updated_at or stale.changed_meanwhile:
+        if current.updated_at != opened_updated_at or stale.any_change:
             raise stale
-        payload = _update_payload(GroupValues.from_group(current), values)
-        if set(payload) == {"name"} and values.name == current.name:
+        held = GroupValues.from_group(current)
+        payload = _update_payload(held, values)
+        group_unchanged = set(payload) == {"name"} and values.name == current.name
+        if group_unchanged and not changed_custom_fields(held, values):
             return UpdateResult(group=current, written=False)
-        updated = client.workspace_groups.update(group_id, payload, include=EDIT_INCLUDES)
+        updated = (
+            current
+            if group_unchanged
+            else client.workspace_groups.update(group_id, payload, include=EDIT_INCLUDES)
+        )
     except KantataError as error:
         _record_failure(
             error,
@@ -169,15 +224,21 @@ def workspace_group_update(
             ),
         )
         raise
+    # The group's answer carries the values as they were: the value writes come after.
+    writes = custom_values_write(client, current, held, values)
     before = _as_written(current, values)
+    now = writes.applied_to(_as_written(updated, values))
+    changes = group_diff(before, now)
     audit_record(
         actor=actor,
         action=Action.GROUP_UPDATE,
         account_id=account_id,
         group_id=updated.id,
         group_name=updated.name,
-        changes=group_diff(before, _as_written(updated, values)),
+        changes=changes | ({"values_not_saved": writes.not_saved} if writes.not_saved else {}),
+        **_values_outcome(writes),
     )
+    _raise_unsaved(updated, now, writes)
     return UpdateResult(group=updated, written=True)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kantata_admin.groups import edit_views, views
+from kantata_admin.groups import edit_views, picker_views, views
 
 app_name = "groups"
 
@@ -11,5 +11,5 @@ urlpatterns = [
     path("new/", edit_views.group_create, name="create"),
     path("<int:group_id>/edit/", edit_views.group_edit, name="edit"),
     path("<int:group_id>/delete/", edit_views.group_delete, name="delete"),
-    path("workspaces/search/", edit_views.workspace_search, name="workspace_search"),
+    path("workspaces/search/", picker_views.workspace_search, name="workspace_search"),
 ]

@@ -1,6 +1,7 @@
 """What a member is told when Kantata OX does not do what they asked: one sentence per
 failure and action, and the status code of the page that says it."""
 
+from kantata_admin.groups.value_writes import ValueWrites
 from kantata_admin.kantata import (
     KantataError,
     PermissionDenied,
@@ -54,3 +55,30 @@ def status_for(error: KantataError) -> int:
     if isinstance(error, TransportError):
         return 504
     return 502 if not isinstance(error, ServiceUnavailable) else 503
+
+
+def values_problem(writes: ValueWrites, *, group_name: str, created: bool = False) -> str:
+    """Which part of a save went through and which did not, when the group was written (or
+    needed no write) but some custom field values were not."""
+    done = f"Created “{group_name}”" if created else f"Saved the group “{group_name}”"
+    names = ", ".join(writes.not_saved) or "some custom field values"
+    text = f"{done}, but not these custom field values: {names}."
+    error = writes.failure
+    if error is None:
+        return f"{text} Correct them below and save again."
+    if isinstance(error, PermissionDenied):
+        why = "Your Kantata account may not change them."
+    elif isinstance(error, RateLimited):
+        why = "Kantata OX is receiving too many requests: wait a minute and save again."
+    elif isinstance(error, ServiceUnavailable):
+        why = "Kantata OX is unavailable right now: save again in a moment."
+    elif isinstance(error, TransportError):
+        why = (
+            "Kantata OX did not answer in time, so the last of them may have been saved: "
+            "open the group in another tab to check before saving again."
+        )
+    else:
+        detail = "; ".join(m for m in error.messages if m) or "no reason given"
+        why = f"Kantata OX refused them ({detail})."
+    request_id = getattr(error, "request_id", None)
+    return f"{text} {why} Request id: {request_id}." if request_id else f"{text} {why}"

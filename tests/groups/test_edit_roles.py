@@ -29,7 +29,9 @@ def test_a_viewer_is_refused_every_write_url(connect, viewer, login, name, args,
     assert not group_entries().exists()
 
 
-def test_an_editor_may_open_the_create_form(editor, login):
+def test_an_editor_may_open_the_create_form(connect, editor, login):
+    # The form carries the account's custom fields, so opening it needs the connection.
+    connect(editor)
     response = login(editor).get(reverse("groups:create"))
     assert response.status_code == 200
     assert 'name="name"' in response.text

@@ -1,0 +1,137 @@
+"""Writing a group's custom field values: the difference between what Kantata holds and what
+the member typed, in the fewest calls the API allows. Every new value goes in one create
+(VALUE_CREATE_CAP a request); Kantata has no bulk update or delete, so a changed value is one
+update and a cleared value one delete.
+
+Kantata's 422s are kept per field, so each shows on its own input; another failure stops
+the writes that follow, and the outcome says which values were saved and which were not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import batched
+
+from kantata_admin.groups.changes import FieldValue, GroupValues, changed_custom_fields, custom_name
+from kantata_admin.kantata import (
+    VALUE_CREATE_CAP,
+    CustomFieldValue,
+    CustomFieldValueInput,
+    KantataClient,
+    KantataError,
+    NotFound,
+    ValidationFailed,
+    WorkspaceGroup,
+)
+
+# Where a 422 that names no item of a create goes: above the form.
+WHOLE_FORM = "__all__"
+
+
+@dataclass
+class ValueWrites:
+    """What became of the custom values a save had to write."""
+
+    # Field id -> the value Kantata now holds (None: cleared), for every write that worked.
+    saved: dict[str, FieldValue | None] = field(default_factory=dict)
+    # Field id (or WHOLE_FORM) -> Kantata's messages for the values it refused (422).
+    refused: dict[str, list[str]] = field(default_factory=dict)
+    # The failure that stopped the writes after it (not a 422), if one did.
+    failure: KantataError | None = None
+    # The names of the fields the save had to write that Kantata did not.
+    not_saved: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.not_saved and self.failure is None and not self.refused
+
+    def applied_to(self, values: GroupValues) -> GroupValues:
+        """`values` (what Kantata held before) with the saved writes applied."""
+        held = dict(values.custom_values)
+        for field_id, value in self.saved.items():
+            if value is None:
+                held.pop(field_id, None)
+            else:
+                held[field_id] = value
+        return GroupValues(**{**values.__dict__, "custom_values": held})
+
+
+def _refuse(writes: ValueWrites, field_id: str, error: ValidationFailed) -> None:
+    writes.refused.setdefault(field_id, []).extend(error.messages or ["Kantata OX refused it."])
+
+
+def _create(
+    client: KantataClient,
+    group_id: str,
+    typed: GroupValues,
+    field_ids: list[str],
+    writes: ValueWrites,
+    *,
+    again: bool = True,
+) -> None:
+    """One create request. Kantata refuses a create whole, naming the wrong items by
+    `index`; the others are sent once more on their own, so only the wrong values wait."""
+    inputs = [
+        CustomFieldValueInput(group_id, field_id, typed.custom_values[field_id].typed)
+        for field_id in field_ids
+    ]
+    try:
+        made = client.custom_field_values.create(inputs)
+    except ValidationFailed as error:
+        wrong = set()
+        for detail in error.details:
+            known = detail.index is not None and 0 <= detail.index < len(field_ids)
+            target = field_ids[detail.index] if known else WHOLE_FORM
+            writes.refused.setdefault(target, []).append(detail.message)
+            wrong.add(target)
+        rest = [i for i in field_ids if i not in wrong]
+        if again and rest and WHOLE_FORM not in wrong:
+            _create(client, group_id, typed, rest, writes, again=False)
+        return
+    for value in made:
+        writes.saved[value.custom_field_id] = FieldValue.from_record(value)
+
+
+def custom_values_write(
+    client: KantataClient, group: WorkspaceGroup, held: GroupValues, typed: GroupValues
+) -> ValueWrites:
+    """Write what differs between `held` (the values of `group` in Kantata) and `typed`,
+    among the fields `typed` speaks for. Never raises an upstream error: the outcome holds
+    it (an AuthenticationError too, which the caller raises once it has recorded what was
+    done)."""
+    records: dict[str, CustomFieldValue] = {r.custom_field_id: r for r in group.custom_field_values}
+    changed = changed_custom_fields(held, typed)
+    creates = [i for i in changed if i in typed.custom_values and i not in records]
+    updates = [i for i in changed if i in typed.custom_values and i in records]
+    deletes = [i for i in changed if i not in typed.custom_values and i in records]
+    writes = ValueWrites()
+    try:
+        for chunk in batched(creates, VALUE_CREATE_CAP, strict=False):
+            _create(client, group.id, typed, list(chunk), writes)
+        for field_id in updates:
+            try:
+                value = client.custom_field_values.update(
+                    records[field_id].id, typed.custom_values[field_id].typed
+                )
+            except ValidationFailed as error:
+                _refuse(writes, field_id, error)
+                continue
+            except NotFound:
+                writes.refused[field_id] = [
+                    "This value was cleared in Kantata OX meanwhile: save again to set it."
+                ]
+                continue
+            writes.saved[field_id] = FieldValue.from_record(value)
+        for field_id in deletes:
+            try:
+                client.custom_field_values.delete(records[field_id].id)
+            except NotFound:
+                pass  # cleared elsewhere already: what the member asked for
+            except ValidationFailed as error:
+                _refuse(writes, field_id, error)
+                continue
+            writes.saved[field_id] = None
+    except KantataError as error:
+        writes.failure = error
+    writes.not_saved = [custom_name(i, typed, held) for i in changed if i not in writes.saved]
+    return writes
