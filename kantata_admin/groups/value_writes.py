@@ -3,8 +3,10 @@ the member typed, in the fewest calls the API allows. Every new value goes in on
 (VALUE_CREATE_CAP a request); Kantata has no bulk update or delete, so a changed value is one
 update and a cleared value one delete.
 
-Kantata's 422s are kept per field, so each shows on its own input; another failure stops
-the writes that follow, and the outcome says which values were saved and which were not.
+Kantata refuses a create request whole, naming the wrong items by `index`: the valid ones
+are sent once more on their own. Kantata's 422s are kept per field, so each shows on its own
+input; another failure stops the writes that follow, and the outcome says which values were
+saved and which were not.
 """
 
 from __future__ import annotations
