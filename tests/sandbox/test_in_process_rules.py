@@ -11,7 +11,13 @@ from django.test import Client
 from kantata_admin.sandbox import ratelimit
 from kantata_admin.sandbox.api import group_writes, groups
 from kantata_admin.sandbox.credentials import digest
-from kantata_admin.sandbox.models import AccessToken, RateWindow, WorkspaceGroup
+from kantata_admin.sandbox.models import (
+    AccessToken,
+    CustomField,
+    CustomFieldValue,
+    RateWindow,
+    WorkspaceGroup,
+)
 from tests.sandbox import factories
 
 API = "/sandbox/api/v1"
@@ -140,3 +146,32 @@ def test_rate_counts_live_in_the_database_and_finished_minutes_are_pruned(fixtur
     assert window.calls == 3 and window.minute > 1
     ratelimit.reset(token)
     assert not RateWindow.objects.filter(token=token).exists()
+
+
+def test_a_hundred_values_are_created_in_one_request_in_order(fixture):
+    """Kantata: up to 100 custom field values in one create, answered in the order sent
+    (the HTTP tests show 101 refused)."""
+    groups = list(WorkspaceGroup.objects.filter(account=fixture.account).order_by("id"))
+    made = CustomField.objects.bulk_create(
+        [
+            CustomField(account=fixture.account, name=f"Code {i}", value_type="string")
+            for i in range(34)
+        ]
+    )
+    items = [
+        {
+            "subject_type": "workspace_group",
+            "subject_id": group.pk,
+            "custom_field_id": field.pk,
+            "value": f"{group.pk}-{field.pk}",
+        }
+        for field in made
+        for group in groups
+    ][:100]
+    response = send(fixture, "post", "custom_field_values.json", {"custom_field_values": items})
+    assert response.status_code == 200, response.content[:300]
+    body = response.json()
+    assert body["count"] == 100 and body["meta"]["page_size"] == 100
+    answered = [body["custom_field_values"][r["id"]]["value"] for r in body["results"]]
+    assert answered == [item["value"] for item in items]
+    assert CustomFieldValue.objects.filter(account=fixture.account).count() == 100
