@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
 
 from kantata_admin.accounts.permissions import editor_required
 from kantata_admin.connections.errors import ConnectionRequired
@@ -36,6 +37,8 @@ from kantata_admin.kantata import (
 )
 
 DRAFT_KEY = "groups:draft:"
+# The event after which the group list draws its results again (templates/groups/list.html).
+GROUPS_CHANGED = "groups-changed"
 FIELD_LABELS = {
     **{
         name: GroupForm.base_fields[name].label or name.replace("_", " ").capitalize()
@@ -351,7 +354,8 @@ def group_delete(request: HttpRequest, group_id: int) -> HttpResponse:
         return _delete_answer(request, notice, level=messages.ERROR, group_id=gid)
     notice = f"Deleted “{group.name}”."
     if request.htmx:
-        return HttpResponse("")
+        # The row leaves; then the list's results are drawn again (count, range, pager).
+        return trigger_client_event(HttpResponse(""), GROUPS_CHANGED, after="settle")
     return _delete_answer(request, notice, level=messages.SUCCESS, removed=True)
 
 

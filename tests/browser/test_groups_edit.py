@@ -158,10 +158,13 @@ def test_delete_from_the_list_without_a_reload(editor_session, kantata, group):
     editor_session.goto(f"/groups/?matching={group.name}")
     row = page.locator("tr", has_text=group.name)
     expect(row).to_have_count(1)
+    expect(page.locator("#results-heading")).to_have_text("1 group")
     page.evaluate("window.notReloaded = true")
     row.get_by_role("button", name=f"Delete {group.name}").click()
 
     expect(page.locator("tr", has_text=group.name)).to_have_count(0)
+    # The count follows (the results are drawn again, without a reload).
+    expect(page.locator("#results-heading")).to_have_text("0 groups")
     assert page.evaluate("window.notReloaded") is True
     with pytest.raises(NotFound):
         kantata.workspace_groups.get(group.id)
