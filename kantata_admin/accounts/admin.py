@@ -64,6 +64,15 @@ class UserAdmin(BaseUserAdmin):
         # A subclass per request, so the acting member never leaks between requests.
         return type(form.__name__, (form,), {"request_user": request.user})
 
+    def save_model(self, request: HttpRequest, obj: User, form: forms.Form, change: bool) -> None:
+        # The stored values, read before the save: the form has already set the new ones.
+        stored = User.objects.filter(pk=obj.pk).values("role", "is_active").first()
+        super().save_model(request, obj, form, change)
+        if change and stored is not None:
+            services.member_changes_audit(
+                obj, role_before=stored["role"], active_before=stored["is_active"], by=request.user
+            )
+
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:

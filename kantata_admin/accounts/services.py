@@ -130,19 +130,10 @@ def member_set_role(member: User, role: str, *, by: User) -> None:
         raise TeamError("A superuser is always an admin; change it in the Django admin.")
     if refusal := member_change_refusal(member, role=role, active=member.is_active, by=by):
         raise TeamError(refusal)
-    before = member.get_role_display()
+    before = member.role
     member.role = role
     member.save(update_fields=["role", "is_staff"])
-    if before == member.get_role_display():
-        return
-    audit_record(
-        actor=by,
-        action=Action.ROLE_CHANGE,
-        changes={
-            "member": member.email,
-            "fields": {"role": {"before": before, "after": member.get_role_display()}},
-        },
-    )
+    member_changes_audit(member, role_before=before, active_before=member.is_active, by=by)
 
 
 def member_set_active(member: User, active: bool, *, by: User) -> None:
@@ -151,8 +142,32 @@ def member_set_active(member: User, active: bool, *, by: User) -> None:
     before = member.is_active
     member.is_active = active
     member.save(update_fields=["is_active"])
-    audit_record(
-        actor=by,
-        action=Action.MEMBER_ACTIVE,
-        changes={"member": member.email, "fields": {"active": {"before": before, "after": active}}},
-    )
+    member_changes_audit(member, role_before=member.role, active_before=before, by=by)
+
+
+def member_changes_audit(member: User, *, role_before: str, active_before: bool, by: User) -> None:
+    """The audit entries of a saved change to `member`'s role or active state, one per
+    change (none when nothing changed): the Team page's and the back office's alike."""
+    if role_before != member.role:
+        audit_record(
+            actor=by,
+            action=Action.ROLE_CHANGE,
+            changes={
+                "member": member.email,
+                "fields": {
+                    "role": {
+                        "before": Role(role_before).label,
+                        "after": member.get_role_display(),
+                    }
+                },
+            },
+        )
+    if active_before != member.is_active:
+        audit_record(
+            actor=by,
+            action=Action.MEMBER_ACTIVE,
+            changes={
+                "member": member.email,
+                "fields": {"active": {"before": active_before, "after": member.is_active}},
+            },
+        )

@@ -31,6 +31,41 @@ def test_deactivating_a_member_is_recorded(team_admin, editor, login):
     assert entry.changes["fields"]["active"] == {"before": True, "after": False}
 
 
+def _back_office_change(client, member, **overrides):
+    data = {"email": member.email, "role": member.role, "is_active": "on", **overrides}
+    response = client.post(
+        f"/admin/accounts/user/{member.pk}/change/", {k: v for k, v in data.items() if v}
+    )
+    assert response.status_code == 302
+
+
+def test_back_office_role_and_activation_changes_are_recorded_like_the_team_pages(
+    team_admin, viewer, login
+):
+    client = login(team_admin)
+    _back_office_change(client, viewer, role="editor")
+    entry = _only(Action.ROLE_CHANGE)
+    assert entry.actor == team_admin
+    assert entry.changes == {
+        "member": viewer.email,
+        "fields": {"role": {"before": "Viewer", "after": "Editor"}},
+    }
+    assert not AuditEntry.objects.filter(action=Action.MEMBER_ACTIVE).exists()
+
+    # Deactivating (role unchanged) is one entry of its own; saving unchanged adds none.
+    _back_office_change(client, viewer, role="editor", is_active="")
+    assert _only(Action.MEMBER_ACTIVE).changes["fields"]["active"] == {
+        "before": True,
+        "after": False,
+    }
+    viewer.refresh_from_db()
+    _back_office_change(client, viewer, is_active="")
+    assert (
+        AuditEntry.objects.filter(action__in=[Action.ROLE_CHANGE, Action.MEMBER_ACTIVE]).count()
+        == 2
+    )
+
+
 def test_sending_and_revoking_an_invitation_are_recorded(team_admin, login):
     client = login(team_admin)
     client.post(reverse("team"), {"email": "new@team.test", "role": "editor"})
