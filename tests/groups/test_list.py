@@ -11,7 +11,18 @@ import requests
 from kantata_admin.connections.oauth import TokenGrant
 from kantata_admin.connections.services import connection_save_checked
 from kantata_admin.groups import selectors
-from kantata_admin.kantata import track_calls
+from kantata_admin.groups.views import upstream_problem
+from kantata_admin.kantata import (
+    BadRequest,
+    ConnectionFailed,
+    ErrorDetail,
+    MalformedResponse,
+    PermissionDenied,
+    RateLimited,
+    ServiceUnavailable,
+    Timeout,
+    track_calls,
+)
 from tests.groups.browse_fixtures import (  # noqa: F401 (fixtures)
     browsing_fixture,
     listed_ids,
@@ -453,6 +464,35 @@ def test_failing_custom_field_definitions_show_the_problem_and_keep_the_filters(
     assert response.status_code == 503
     assert [c.path for c in calls.calls] == ["/custom_fields.json"] * 4
     assert 'value="acme"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("error", "title", "status", "can_retry"),
+    [
+        (
+            BadRequest("x", status=400, details=(ErrorDetail("system", "Bad filter."),)),
+            "refused",
+            400,
+            False,
+        ),
+        (PermissionDenied("x", status=403), "does not allow", 403, False),
+        (RateLimited("x", status=429, retry_after=7), "busy", 429, True),
+        (ServiceUnavailable("x", status=503), "unavailable", 503, True),
+        (Timeout("x"), "did not answer in time", 504, True),
+        (ConnectionFailed("x"), "could not be reached", 503, True),
+        (MalformedResponse("x", request_id="req-9"), "cannot read", 502, True),
+    ],
+)
+def test_each_upstream_failure_has_its_wording(error, title, status, can_retry):
+    problem = upstream_problem(error)
+
+    assert title in problem.title
+    assert (problem.status, problem.can_retry) == (status, can_retry)
+    if isinstance(error, BadRequest):
+        assert "Bad filter." in problem.message
+    if isinstance(error, RateLimited):
+        assert "about 7 seconds" in problem.message
+    assert problem.request_id == error.request_id
 
 
 def test_a_revoked_token_shows_the_reconnect_prompt(kantata_sandbox, make_member, login):
