@@ -24,6 +24,7 @@ from kantata_admin.connections.services import client_for
 from kantata_admin.groups import selectors, services
 from kantata_admin.groups.changes import EDIT_INCLUDES, GROUP_FIELDS, GroupValues, custom_name
 from kantata_admin.groups.forms import GroupForm, draft_from, opened_snapshot
+from kantata_admin.groups.picker_views import workspace_matches
 from kantata_admin.groups.selectors import CustomFieldSpec
 from kantata_admin.groups.views import _account_key
 from kantata_admin.groups.write_problems import status_for, upstream_problem, values_problem
@@ -37,6 +38,8 @@ from kantata_admin.kantata import (
 )
 
 DRAFT_KEY = "groups:draft:"
+# The picker's Search button (the form's first): a post carrying it searches, never saves.
+SEARCH_BUTTON = "search_workspaces"
 # The event after which the group list draws its results again (templates/groups/list.html).
 GROUPS_CHANGED = "groups-changed"
 FIELD_LABELS = {
@@ -108,6 +111,16 @@ def _custom_fields(
 # --- pages ------------------------------------------------------------------------------
 
 
+def _search_page(request: HttpRequest, group_id: str | None = None) -> HttpResponse:
+    """The form as typed, with the workspaces matching its search box to tick: the
+    picker's search without JavaScript. Nothing is checked or saved."""
+    form = GroupForm(request.POST, editing=group_id is not None).unchecked()
+    matches = workspace_matches(
+        _connected_client(request), request.POST.get("q", ""), request.POST.getlist("workspaces")
+    )
+    return _form_page(request, form, group_id=group_id, plain_results=matches.context())
+
+
 def _form_page(
     request: HttpRequest,
     form: GroupForm,
@@ -134,6 +147,8 @@ def group_create(request: HttpRequest) -> HttpResponse:
         specs, fields_problem = _custom_fields(request, client_for(request.user))
         form = GroupForm.for_new(specs)
         return _form_page(request, form, custom_fields_problem=fields_problem)
+    if SEARCH_BUTTON in request.POST:
+        return _search_page(request)
     form = GroupForm(request.POST)
     if not form.is_valid():
         return _form_page(request, form, status=400)
@@ -181,6 +196,8 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
         form = GroupForm.for_group(GroupValues.from_group(group), group.updated_at, specs)
         return _form_page(request, form, group_id=gid, custom_fields_problem=fields_problem)
 
+    if SEARCH_BUTTON in request.POST:
+        return _search_page(request, gid)
     form = GroupForm(request.POST, editing=True)
     if not form.is_valid():
         return _form_page(request, form, group_id=gid, status=400)

@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.core import signing
+from django.forms.utils import ErrorDict
 
 from kantata_admin.groups import custom_inputs
 from kantata_admin.groups.changes import GroupValues, ReferenceValues
@@ -196,6 +197,12 @@ class GroupForm(forms.Form):
             picked = set(self.initial.get("workspaces", ()))
         ids = sorted(set(titles) | {i for i in picked if i.isdigit()}, key=int)
         return [(i, titles.get(i) or f"Workspace #{i}", i in picked) for i in ids]
+
+    def unchecked(self) -> GroupForm:
+        """This bound form shown as typed without its checks: a search, not a save."""
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        return self
 
     # --- validation -----------------------------------------------------------------
 

@@ -31,11 +31,13 @@ class Session:
         self.page.goto(f"{self.base}{path}")
 
 
-def _session_page(browser: Browser, live_server, member, token: str) -> Page:
+def _session_page(
+    browser: Browser, live_server, member, token: str, *, javascript: bool = True
+) -> Page:
     connection_save_checked(member, TokenGrant(token))
     client = Client()
     client.force_login(member, backend="django.contrib.auth.backends.ModelBackend")
-    context = browser.new_context()
+    context = browser.new_context(java_script_enabled=javascript)
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
@@ -204,3 +206,41 @@ def test_a_503_during_a_save_keeps_the_form_filled(editor_session, sandbox, kant
     expect(page.get_by_label("Website", exact=True)).to_have_value("https://typed.example.test")
     assert stored(kantata, group.id).contact_name == ""
     assert group_entries().get().outcome == Outcome.ERROR
+
+
+def test_without_javascript_the_workspace_search_keeps_what_was_typed(
+    browser, live_server, kantata_sandbox, make_member, fresh_token, kantata, group, some_workspaces
+):
+    page = _session_page(browser, live_server, make_member("editor"), fresh_token, javascript=False)
+    added = some_workspaces[2]
+    page.goto(f"{live_server.url}/groups/{group.id}/edit/")
+    page.get_by_label("Notes", exact=True).fill("Typed before searching")
+    search = page.get_by_label("Add a workspace", exact=True)
+    search.fill(added.title)
+    search.press("Enter")  # the form's first button: a search, not a save
+
+    expect(page.get_by_label(added.title, exact=True)).not_to_be_checked()
+    expect(page.get_by_label("Notes", exact=True)).to_have_value("Typed before searching")
+    expect(search).to_have_value(added.title)
+    assert stored(kantata, group.id).notes == "" and not group_entries().exists()
+
+    page.get_by_label(added.title, exact=True).check()
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text(f"Saved “{group.name}”.")).to_be_visible()
+    upstream = stored(kantata, group.id)
+    assert upstream.notes == "Typed before searching"
+    assert titles(upstream) == sorted([*(w.title for w in group.workspaces), added.title])
+
+
+def test_with_javascript_enter_in_the_search_box_searches_without_saving(
+    editor_session, kantata, group, some_workspaces
+):
+    page, added = editor_session.page, some_workspaces[2]
+    editor_session.goto(f"/groups/{group.id}/edit/")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("Notes", exact=True).fill("Not saved by Enter")
+    page.get_by_label("Add a workspace", exact=True).fill(added.title)
+    page.get_by_label("Add a workspace", exact=True).press("Enter")
+    expect(page.get_by_role("button", name=f"Add {added.title}", exact=True)).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True
+    assert stored(kantata, group.id).notes == ""

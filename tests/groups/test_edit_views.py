@@ -228,6 +228,25 @@ def test_the_workspace_search_leaves_out_picked_ones_in_one_call(editor_client, 
     assert f'<li id="result-{wanted.id}" hx-swap-oob="delete">' in chip.text
 
 
+def test_the_search_button_without_javascript_keeps_the_typed_form_and_saves_nothing(
+    editor_client, some_workspaces, unique_name
+):
+    wanted, picked = some_workspaces[0], some_workspaces[1]
+    data = _form(unique_name, workspaces=[picked.id], q=wanted.title, search_workspaces="1")
+    data["name"] = ""  # not checked: a search is not a save
+    with track_calls() as calls:
+        page = editor_client.post(reverse("groups:create"), data)
+    assert [c.method for c in calls.calls] == ["GET"]
+    assert page.status_code == 200 and not page.context["form"].errors
+    for kept in ("Dana Typed", "1 Typed Street", f'value="{wanted.title}"'):
+        assert kept in page.text
+    # The match is a checkbox of the form; the picked one stays ticked, not offered again.
+    assert f'<input type="checkbox" name="workspaces" value="{wanted.id}">' in page.text
+    assert f'name="workspaces" value="{picked.id}" checked' in page.text
+    assert f'id="result-{picked.id}"' not in page.text
+    assert not group_entries().exists()
+
+
 def test_a_search_that_fails_upstream_says_so_in_the_results(sandbox, faulty_editor):
     client, token = faulty_editor
     sandbox.fault(token, kind="503", count=6)
