@@ -86,11 +86,17 @@ def inputs_for(spec: CustomFieldSpec) -> dict[str, forms.Field]:
                     widget=forms.NumberInput(attrs={"step": "0.01"}),
                 ),
                 currency_name(spec): forms.CharField(
-                    label=f"{label}: currency",
+                    label="Currency",
                     required=False,
                     max_length=3,
                     widget=forms.TextInput(
-                        attrs={"size": 3, "autocomplete": "off", "pattern": "[A-Za-z]{3}"}
+                        attrs={
+                            # Shown beside the amount as "Currency"; read out in full.
+                            "aria-label": f"{label}: currency",
+                            "size": 3,
+                            "autocomplete": "off",
+                            "pattern": "[A-Za-z]{3}",
+                        }
                     ),
                 ),
             }
