@@ -37,6 +37,7 @@ def test_a_member_connects_and_lands_back_connected(flow, viewer, login):
     assert page.status_code == 200
     html = page.content.decode()
     assert "Avery Admin" in html and ADMIN_EMAIL in html
+    assert "Your Kantata OX account is connected." in html
     connection = KantataConnection.objects.get(user=viewer)
     assert (connection.email, connection.kind, connection.status) == (
         ADMIN_EMAIL,
