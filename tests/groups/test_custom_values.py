@@ -16,6 +16,7 @@ from kantata_admin.groups.selectors import group_custom_fields
 from kantata_admin.groups.services import (
     ValuesNotSaved,
     workspace_group_create,
+    workspace_group_delete,
     workspace_group_update,
 )
 from kantata_admin.kantata import CustomFieldValueInput, Money, track_calls
@@ -291,3 +292,42 @@ def test_a_field_the_page_did_not_show_is_never_cleared(editor_client, kantata, 
     response = editor_client.post(reverse("groups:edit", args=[group.id]), data)
     assert response.status_code == 302
     assert _held(kantata, group.id)["Account tier"].value == "Untouched"
+
+
+def test_a_create_whose_values_are_refused_goes_on_from_the_new_groups_edit_form(
+    editor_client, kantata, specs, unique_name
+):
+    data = _typed_form(specs, **{"Account tier": "Made", "Employees": TOO_BIG})
+    data["name"] = unique_name
+    with track_calls() as calls:
+        response = editor_client.post(reverse("groups:create"), data)
+    # The group, the refused create, then the valid value alone.
+    assert [c.method for c in calls.calls] == ["POST", "POST", "POST"]
+    made = [g for g in kantata.workspace_groups.iter_all() if g.name == unique_name]
+    assert len(made) == 1
+    try:
+        assert response.status_code == 422
+        assert f'action="{reverse("groups:edit", args=[made[0].id])}"' in response.text
+        assert f"Created “{unique_name}”, but not these custom field values: Employees." in (
+            response.text
+        )
+        assert TOO_BIG in response.text and "Made" in response.text
+        assert {n: v.value for n, v in _held(kantata, made[0].id).items()} == {
+            "Account tier": "Made"
+        }
+        entry = group_entries().get()
+        assert (entry.action, entry.outcome) == (Action.GROUP_CREATE, Outcome.ERROR)
+        assert entry.changes["values_not_saved"] == ["Employees"]
+    finally:
+        kantata.workspace_groups.delete(made[0].id)
+
+
+def test_a_delete_records_the_last_values_in_its_two_calls(kantata, editor, group, specs):
+    kantata.custom_field_values.create(
+        [CustomFieldValueInput(group.id, specs["Account tier"].id, "Last")]
+    )
+    with track_calls() as calls:
+        workspace_group_delete(client=kantata, actor=editor, group_id=group.id)
+    assert calls.count == 2
+    fields = group_entries().get().changes["fields"]
+    assert fields["Account tier"] == {"before": "Last", "after": None}
