@@ -294,7 +294,10 @@ def _values_not_saved_page(
     group, writes = partial.group, partial.writes
     form = _retyped(request, partial.now, group.updated_at)
     form.add_value_errors(writes.refused)
-    form.add_error(None, values_problem(writes, group_name=group.name, created=created))
+    problem = values_problem(
+        writes, group_name=group.name, group_written=partial.group_written, created=created
+    )
+    form.add_error(None, problem)
     status = status_for(writes.failure) if writes.failure is not None else 422
     return _form_page(request, form, group_id=group.id, status=status)
 

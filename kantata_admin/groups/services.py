@@ -57,12 +57,16 @@ class StaleEdit(Exception):
 class ValuesNotSaved(Exception):
     """The group was written (or needed no write) but some custom values were not."""
 
-    def __init__(self, group: WorkspaceGroup, now: GroupValues, writes: ValueWrites) -> None:
+    def __init__(
+        self, group: WorkspaceGroup, now: GroupValues, writes: ValueWrites, *, group_written: bool
+    ) -> None:
         super().__init__(f"Custom field values not saved: {', '.join(writes.not_saved)}")
         self.group = group
         # What Kantata holds now: the form opens again on this version.
         self.now = now
         self.writes = writes
+        # False when the group's own fields needed no write (only values were to change).
+        self.group_written = group_written
 
 
 class AlreadyDeleted(Exception):
@@ -79,11 +83,13 @@ def _values_outcome(writes: ValueWrites) -> dict[str, Any]:
     return {"outcome": Outcome.ERROR, "error": f"Kantata OX refused: {refused}"}
 
 
-def _raise_unsaved(group: WorkspaceGroup, now: GroupValues, writes: ValueWrites) -> None:
+def _raise_unsaved(
+    group: WorkspaceGroup, now: GroupValues, writes: ValueWrites, *, group_written: bool
+) -> None:
     if isinstance(writes.failure, AuthenticationError):
         raise writes.failure  # the member reconnects; the form is kept
     if not writes.ok:
-        raise ValuesNotSaved(group, now, writes)
+        raise ValuesNotSaved(group, now, writes, group_written=group_written)
 
 
 @dataclass(frozen=True)
@@ -169,7 +175,7 @@ def workspace_group_create(
         changes=changes | ({"values_not_saved": writes.not_saved} if writes.not_saved else {}),
         **_values_outcome(writes),
     )
-    _raise_unsaved(group, now, writes)
+    _raise_unsaved(group, now, writes, group_written=True)
     return group
 
 
@@ -238,7 +244,7 @@ def workspace_group_update(
         changes=changes | ({"values_not_saved": writes.not_saved} if writes.not_saved else {}),
         **_values_outcome(writes),
     )
-    _raise_unsaved(updated, now, writes)
+    _raise_unsaved(updated, now, writes, group_written=not group_unchanged)
     return UpdateResult(group=updated, written=True)
 
 

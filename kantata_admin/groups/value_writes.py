@@ -11,7 +11,7 @@ saved and which were not.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import batched
 
 from kantata_admin.groups.changes import FieldValue, GroupValues, changed_custom_fields, custom_name
@@ -55,7 +55,7 @@ class ValueWrites:
                 held.pop(field_id, None)
             else:
                 held[field_id] = value
-        return GroupValues(**{**values.__dict__, "custom_values": held})
+        return replace(values, custom_values=held)
 
 
 def _refuse(writes: ValueWrites, field_id: str, error: ValidationFailed) -> None:

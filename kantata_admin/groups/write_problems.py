@@ -57,12 +57,19 @@ def status_for(error: KantataError) -> int:
     return 502 if not isinstance(error, ServiceUnavailable) else 503
 
 
-def values_problem(writes: ValueWrites, *, group_name: str, created: bool = False) -> str:
+def values_problem(
+    writes: ValueWrites, *, group_name: str, group_written: bool, created: bool = False
+) -> str:
     """Which part of a save went through and which did not, when the group was written (or
     needed no write) but some custom field values were not."""
-    done = f"Created “{group_name}”" if created else f"Saved the group “{group_name}”"
     names = ", ".join(writes.not_saved) or "some custom field values"
-    text = f"{done}, but not these custom field values: {names}."
+    if group_written:
+        done = f"Created “{group_name}”" if created else f"Saved the group “{group_name}”"
+        text = f"{done}, but not these custom field values: {names}."
+    elif writes.saved:
+        text = f"Saved some custom field values, but not these: {names}."
+    else:
+        text = f"Nothing was saved: Kantata OX did not save these custom field values: {names}."
     error = writes.failure
     if error is None:
         return f"{text} Correct them below and save again."

@@ -19,6 +19,7 @@ from kantata_admin.groups.services import (
     workspace_group_delete,
     workspace_group_update,
 )
+from kantata_admin.groups.write_problems import values_problem
 from kantata_admin.kantata import CustomFieldValueInput, Money, track_calls
 from tests.groups.edit_fixtures import group_entries, stored
 
@@ -251,7 +252,7 @@ def test_a_wrong_value_shows_on_its_input_keeping_every_input(editor_client, kan
     form = response.context["form"]
     assert list(form.errors) == [f"custom_{specs['Employees'].id}", "__all__"]
     assert f'id="id_custom_{specs["Employees"].id}_error"' in response.text
-    assert "but not these custom field values: Employees." in response.text
+    assert "Saved some custom field values, but not these: Employees." in response.text
     for kept in ("Kept", TOO_BIG, 'value="5"', 'value="EUR"'):
         assert kept in response.text
     assert {n: v.display_value for n, v in _held(kantata, group.id).items()} == {
@@ -331,3 +332,41 @@ def test_a_delete_records_the_last_values_in_its_two_calls(kantata, editor, grou
     assert calls.count == 2
     fields = group_entries().get().changes["fields"]
     assert fields["Account tier"] == {"before": "Last", "after": None}
+
+
+def test_kantata_failing_after_the_group_was_saved_says_which_part_failed(
+    sandbox, fresh_token, own_kantata, editor, group, specs
+):
+    data = _typed_form(specs, group, **{"Account tier": "Lost"}) | {"notes": "Kept"}
+    typed = _values_from(data)
+    # The check and the group's write go through; the value write meets 503s.
+    sandbox.fault(fresh_token, kind="delay", delay_ms=1, count=2)
+    sandbox.fault(fresh_token, kind="503", count=5)
+    try:
+        with pytest.raises(ValuesNotSaved) as raised:
+            _update(own_kantata, editor, group, typed)
+    finally:
+        sandbox.clear_faults(fresh_token)
+    partial = raised.value
+    assert partial.group_written and partial.writes.not_saved == ["Account tier"]
+    problem = values_problem(partial.writes, group_name=group.name, group_written=True)
+    assert problem.startswith(
+        f"Saved the group “{group.name}”, but not these custom field values: Account tier. "
+        "Kantata OX is unavailable right now: save again in a moment. Request id: "
+    )
+    assert stored(own_kantata, group.id).notes == "Kept"
+    assert _held(own_kantata, group.id) == {}
+    entry = group_entries().get()
+    assert entry.outcome == Outcome.ERROR and entry.request_id
+    assert entry.changes["fields"] == {"notes": {"before": "", "after": "Kept"}}
+
+
+def test_only_values_refused_says_nothing_was_saved(editor_client, kantata, group, specs):
+    data = _typed_form(specs, group, Employees=TOO_BIG)
+    data["opened"] = _opened(editor_client, group.id)
+    response = editor_client.post(reverse("groups:edit", args=[group.id]), data)
+    assert response.status_code == 422
+    assert (
+        "Nothing was saved: Kantata OX did not save these custom field values: Employees."
+        in response.text
+    )
