@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from kantata_admin.groups.selectors import group_custom_fields
 from kantata_admin.kantata import CustomFieldValueInput
-from tests.browser.test_groups_edit import editor_session  # noqa: F401 (a fixture)
+from tests.browser.test_groups_edit import browser_pages, editor_session  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

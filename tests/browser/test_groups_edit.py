@@ -4,6 +4,8 @@ Each test checks what the sandbox stored and what the audit log recorded, not on
 the page shows.
 """
 
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -31,6 +33,23 @@ class Session:
         self.page.goto(f"{self.base}{path}")
 
 
+@pytest.fixture
+def browser_pages(browser: Browser) -> Iterator[list[Page]]:
+    """The pages a test opens; their browser contexts are closed when it ends."""
+    pages: list[Page] = []
+    yield pages
+    for page in pages:
+        page.context.close()
+    # Chromium's kept-alive connections just closed: let the live server's threads that
+    # served them end now, while they may still close the database connection they share
+    # with the test (later, each would fail to and print a traceback).
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline and any(
+        "process_request_thread" in thread.name for thread in threading.enumerate()
+    ):
+        time.sleep(0.05)
+
+
 def _session_page(
     browser: Browser, live_server, member, token: str, *, javascript: bool = True
 ) -> Page:
@@ -46,9 +65,10 @@ def _session_page(
 
 @pytest.fixture
 def editor_session(
-    browser, live_server, kantata_sandbox, make_member, fresh_token, csp_violations
+    browser, live_server, kantata_sandbox, make_member, fresh_token, csp_violations, browser_pages
 ) -> Iterator[Session]:
     page = csp_violations(_session_page(browser, live_server, make_member("editor"), fresh_token))
+    browser_pages.append(page)
     # hx-confirm asks with the browser's own dialog: the member says yes.
     page.on("dialog", lambda dialog: dialog.accept())
     yield Session(page, fresh_token, live_server.url)
@@ -175,9 +195,17 @@ def test_delete_from_the_list_without_a_reload(editor_session, kantata, group):
 
 
 def test_a_viewer_sees_no_write_control(
-    browser, live_server, kantata_sandbox, make_member, fresh_token, csp_violations, group
+    browser,
+    live_server,
+    kantata_sandbox,
+    make_member,
+    fresh_token,
+    csp_violations,
+    group,
+    browser_pages,
 ):
     page = csp_violations(_session_page(browser, live_server, make_member("viewer"), fresh_token))
+    browser_pages.append(page)
     page.goto(f"{live_server.url}/groups/?matching={group.name}")
     expect(page.locator("tr", has_text=group.name)).to_have_count(1)
     page.goto(f"{live_server.url}/groups/{group.id}/")
@@ -209,9 +237,18 @@ def test_a_503_during_a_save_keeps_the_form_filled(editor_session, sandbox, kant
 
 
 def test_without_javascript_the_workspace_search_keeps_what_was_typed(
-    browser, live_server, kantata_sandbox, make_member, fresh_token, kantata, group, some_workspaces
+    browser,
+    live_server,
+    kantata_sandbox,
+    make_member,
+    fresh_token,
+    kantata,
+    group,
+    some_workspaces,
+    browser_pages,
 ):
     page = _session_page(browser, live_server, make_member("editor"), fresh_token, javascript=False)
+    browser_pages.append(page)
     added = some_workspaces[2]
     page.goto(f"{live_server.url}/groups/{group.id}/edit/")
     page.get_by_label("Notes", exact=True).fill("Typed before searching")
