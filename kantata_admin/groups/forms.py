@@ -75,14 +75,26 @@ def _read_snapshot(token: str) -> tuple[GroupValues, datetime | None]:
     return GroupValues.from_json(data["values"]), datetime.fromisoformat(stamp) if stamp else None
 
 
+class MultilineField(forms.CharField):
+    """Text of several lines. Browsers send a textarea's line breaks as CRLF (HTML's form
+    encoding) while Kantata keeps what was written, usually LF: without this, saving a form
+    unchanged would rewrite every multi-line field and record it as a change."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 class GroupForm(forms.Form):
     name = forms.CharField(max_length=255)
     company = forms.BooleanField(label="This group is a company", required=False)
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = MultilineField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     contact_name = forms.CharField(label="Contact name", max_length=255, required=False)
     email = forms.EmailField(label="E-mail", max_length=255, required=False)
     phone_number = forms.CharField(label="Phone number", max_length=100, required=False)
-    address = forms.CharField(
+    address = MultilineField(
         max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     website = forms.URLField(max_length=255, required=False, assume_scheme="https")
@@ -100,7 +112,7 @@ class GroupForm(forms.Form):
     external_reference_external_link = forms.URLField(
         label="Link", max_length=500, required=False, assume_scheme="https"
     )
-    external_reference_external_message = forms.CharField(
+    external_reference_external_message = MultilineField(
         label="Message", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     external_reference_external_status = forms.CharField(

@@ -275,3 +275,29 @@ def test_kantata_down_while_opening_the_form_says_so(sandbox, faulty_editor, gro
     sandbox.clear_faults(token)
     assert page.status_code == 503
     assert "Kantata OX is unavailable right now. Load again in a moment." in page.text
+
+
+def test_a_browsers_line_breaks_are_not_a_change(editor_client, kantata, unique_name):
+    """Browsers send a textarea's line breaks as CRLF; Kantata keeps the LF it was given.
+    Saving such a form with only the phone changed writes and records only the phone."""
+    created = kantata.workspace_groups.create(
+        {"name": unique_name, "notes": "Line one\nLine two", "address": "1 Street\nTown"}
+    )
+    initial = _edit_form(editor_client, created.id)
+    data = {
+        "name": created.name,
+        "notes": "Line one\r\nLine two",
+        "address": "1 Street\r\nTown",
+        "phone_number": "+1 555 0199",
+        "opened": initial["opened"],
+    }
+    response = editor_client.post(reverse("groups:edit", args=[created.id]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    after = stored(kantata, created.id)
+    assert (after.notes, after.address, after.phone_number) == (
+        "Line one\nLine two",
+        "1 Street\nTown",
+        "+1 555 0199",
+    )
+    assert list(group_entries().get().changes["fields"]) == ["phone_number"]
+    kantata.workspace_groups.delete(created.id)
