@@ -19,8 +19,8 @@ from django import forms
 from django.core import signing
 
 from kantata_admin.groups.changes import FieldValue, GroupValues, comparable
+from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.filter_fields import DateInput
-from kantata_admin.groups.selectors import CustomFieldSpec
 from kantata_admin.kantata import MalformedResponse, Money, TypedValue, typed_value
 
 PREFIX = "custom_"

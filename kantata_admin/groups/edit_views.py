@@ -23,9 +23,9 @@ from kantata_admin.connections.errors import ConnectionRequired
 from kantata_admin.connections.services import client_for
 from kantata_admin.groups import selectors, services
 from kantata_admin.groups.changes import EDIT_INCLUDES, GROUP_FIELDS, GroupValues, custom_name
+from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.forms import GroupForm, draft_from, opened_snapshot
 from kantata_admin.groups.picker_views import workspace_matches
-from kantata_admin.groups.selectors import CustomFieldSpec
 from kantata_admin.groups.views import _account_key
 from kantata_admin.groups.write_problems import status_for, upstream_problem, values_problem
 from kantata_admin.kantata import (

@@ -17,6 +17,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.filter_fields import (
     MAX_REFS,
     DateInput,
@@ -25,7 +26,6 @@ from kantata_admin.groups.filter_fields import (
     IdListField,
     PlainTextField,
 )
-from kantata_admin.groups.selectors import CustomFieldSpec
 from kantata_admin.kantata import (
     ChoiceValue,
     CurrencyValue,

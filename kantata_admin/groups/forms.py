@@ -17,7 +17,7 @@ from django.forms.utils import ErrorDict
 from kantata_admin.groups import custom_inputs
 from kantata_admin.groups.changes import GroupValues, ReferenceValues
 from kantata_admin.groups.custom_inputs import CustomInput
-from kantata_admin.groups.selectors import CustomFieldSpec
+from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.value_writes import WHOLE_FORM
 from kantata_admin.kantata import ValidationFailed
 

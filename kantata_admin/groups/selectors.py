@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 
+from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.kantata import KantataClient, NotModified, Page, WorkspaceGroup
 
 if TYPE_CHECKING:
@@ -37,18 +38,6 @@ EXPORT_PAGES_IN_FLIGHT = 2
 EXPORT_READ_AHEAD = 400
 # Everything the detail page shows, in its one call.
 DETAIL_INCLUDES = ("workspaces", "rate_card_sets", "external_references", "custom_field_values")
-
-
-@dataclass(frozen=True)
-class CustomFieldSpec:
-    """A WorkspaceGroup custom field as the filter panel and the columns need it."""
-
-    id: str
-    name: str
-    # string, date, number, currency, single or multi
-    value_type: str
-    # (choice id, label) in the account's order, for single and multi fields.
-    choices: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

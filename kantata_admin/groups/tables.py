@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.filtering import ListQuery
-from kantata_admin.groups.selectors import CustomFieldSpec
 from kantata_admin.kantata import ExternalReference, Page, Workspace, WorkspaceGroup
 
 # A bare host name ("acme.example.com/path") is linked as https; anything else that is not
