@@ -9,6 +9,8 @@ import pytest
 from django.urls import reverse
 
 from kantata_admin.audit.models import Action, Outcome
+from kantata_admin.connections.oauth import TokenGrant
+from kantata_admin.connections.services import connection_save_checked
 from kantata_admin.groups.changes import GroupValues
 from kantata_admin.groups.custom_inputs import shown_token
 from kantata_admin.groups.forms import GroupForm
@@ -370,3 +372,37 @@ def test_only_values_refused_says_nothing_was_saved(editor_client, kantata, grou
         "Nothing was saved: Kantata OX did not save these custom field values: Employees."
         in response.text
     )
+
+
+def test_custom_fields_that_cannot_be_loaded_leave_the_values_alone(
+    kantata_sandbox, fresh_token, editor, login, kantata, group, specs
+):
+    sandbox = kantata_sandbox
+    connection_save_checked(editor, TokenGrant(fresh_token))
+    client = login(editor)
+    kantata.custom_field_values.create(
+        [CustomFieldValueInput(group.id, specs["Account tier"].id, "Stays")]
+    )
+    # The group loads; the definitions meet 503s (more than the client retries).
+    sandbox.fault(fresh_token, kind="delay", delay_ms=1, count=1)
+    sandbox.fault(fresh_token, kind="503", count=20)
+    try:
+        page = client.get(reverse("groups:edit", args=[group.id]))
+    finally:
+        sandbox.clear_faults(fresh_token)
+    assert page.status_code == 200
+    assert "custom fields could not be loaded, so their values stay as they are." in page.text
+    tier_input = f'id="id_custom_{specs["Account tier"].id}"'
+    assert not page.context["form"].custom_fields and tier_input not in page.text
+    form = page.context["form"]
+    data = {
+        "name": group.name,
+        "email": group.email,
+        "notes": "Saved without them",
+        "workspaces": [w.id for w in group.workspaces],
+        "opened": form.initial["opened"],
+        "custom_fields_shown": form.initial["custom_fields_shown"],
+    }
+    assert client.post(reverse("groups:edit", args=[group.id]), data).status_code == 302
+    assert stored(kantata, group.id).notes == "Saved without them"
+    assert _held(kantata, group.id)["Account tier"].value == "Stays"
