@@ -3,9 +3,10 @@ and leaves exactly one audit entry whatever Kantata answers (except a 401 before
 was written).
 
 Upstream calls: a create is one call, plus one per VALUE_CREATE_CAP custom values set; an
-update is the check, the group's write when its own fields changed, one create for every
-new value, and one call per changed or cleared value; a delete two (the last values, then
-the delete)."""
+update is the check (values included), the group's write when its own fields changed, one
+create for every new value, and one call per changed or cleared value; a create of values
+that Kantata refuses in part costs one more (the valid ones, resent alone). A delete is two
+(the last values, then the delete)."""
 
 from __future__ import annotations
 
