@@ -277,14 +277,15 @@ class SandboxServer:
         return json.loads(self.manage("sandbox_token", email, "--dashboard"))
 
     def register_redirect_uri(self, client_id: str, uri: str) -> None:
-        self.manage("sandbox_application", client_id, "--add-redirect-uri", uri)
+        self.manage("sandbox_application", client_id, f"--add-redirect-uri={uri}")
 
     def register_application(
         self, client_id: str, secret: str, redirect_uris: list[str], name: str = "Test app"
     ) -> None:
-        args = ["sandbox_application", client_id, "--secret", secret, "--name", name]
-        for uri in redirect_uris:
-            args += ["--add-redirect-uri", uri]
+        # Option=value: a random secret may begin with "-", which argparse would otherwise
+        # read as an option of its own (a CI run failed on exactly that).
+        args = ["sandbox_application", client_id, f"--secret={secret}", f"--name={name}"]
+        args += [f"--add-redirect-uri={uri}" for uri in redirect_uris]
         self.manage(*args)
 
     def fault(self, token: str, **body) -> dict:

@@ -93,3 +93,18 @@ def test_a_json_token_request_is_invalid_request_not_invalid_client(sandbox, app
     )
     assert response.status_code == 400 and response.json()["error"] == "invalid_request"
     assert "WWW-Authenticate" not in response.headers
+
+
+def test_an_application_whose_secret_begins_with_a_dash_registers(sandbox):
+    """Generated secrets (token_urlsafe) can begin with "-"; registering one must not read
+    it as a command-line option (a CI run once failed on `--secret -EBaCi_...`)."""
+    client_id = f"dash-app-{uuid.uuid4().hex[:8]}"
+    secret = "-EBaCi_AWmm_-XLvjM_axQ"
+    sandbox.register_application(client_id, secret, ["http://127.0.0.1:9/cb"])
+
+    def revoke(client_secret: str) -> int:
+        body = {"token": "unknown", "client_id": client_id, "client_secret": client_secret}
+        return requests.post(f"{sandbox.url}/oauth/revoke", data=body, timeout=30).status_code
+
+    # RFC 7009: an unknown token is revoked "successfully" once the client authenticates.
+    assert (revoke(secret), revoke(secret[1:])) == (200, 401)
