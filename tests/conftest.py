@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import tempfile
 
 import pytest
 from django.conf import settings
@@ -22,6 +23,15 @@ pytest_plugins = ["tests.sandbox_harness", "tests.groups.edit_fixtures"]
 # Settings are loaded by now, caches not yet opened. A shared Redis may also serve a
 # `make run` or another test run: this run's keys get a prefix of their own.
 settings.CACHES["default"]["KEY_PREFIX"] = f"kantata-admin-test-{os.getpid()}"
+# On SQLite the test database is a file, not Django's default in-memory one: with an
+# in-memory database the live server hands all its request threads one shared connection,
+# and two overlapping requests (htmx replacing a request still in flight) interleave their
+# transactions on it, so a browser test saw its session vanish or a result never swapped
+# in. With a file each thread has its own connection, as on PostgreSQL.
+if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = os.path.join(
+        tempfile.gettempdir(), f"kantata-admin-test-{os.getpid()}.sqlite3"
+    )
 
 PASSWORD = "correct-horse-battery-staple-42"
 
