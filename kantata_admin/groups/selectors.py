@@ -16,15 +16,12 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 
 from kantata_admin.groups.field_specs import CustomFieldSpec
+from kantata_admin.groups.filtering import ListQuery
 from kantata_admin.kantata import KantataClient, NotModified, Page, WorkspaceGroup
-
-if TYPE_CHECKING:
-    from kantata_admin.groups.filtering import ListQuery
 
 # Used without asking Kantata for this long; then revalidated (a 304 renews it).
 CUSTOM_FIELDS_FRESH_SECONDS = 300
