@@ -33,6 +33,10 @@ if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         tempfile.gettempdir(), f"kantata-admin-test-{os.getpid()}.sqlite3"
     )
 
+# Django's PBKDF2 costs about half a second a hash here, and the suite hashes hundreds of
+# passwords: tests hash with MD5, which no production setting can select.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 PASSWORD = "correct-horse-battery-staple-42"
 
 # Property tests draw the same examples on every run, so a red run can be rerun and
