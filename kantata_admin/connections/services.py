@@ -72,6 +72,12 @@ def connection_for(user: Any) -> KantataConnection | None:
 
 def client_for(user: Any) -> KantataClient:
     """The member's own Kantata OX client; the one place pages get one."""
+    return client_and_connection(user)[0]
+
+
+def client_and_connection(user: Any) -> tuple[KantataClient, KantataConnection]:
+    """`client_for`, with the connection row it was made from: a page that also needs the
+    member's Kantata account reads the row once."""
     connection = connection_for(user)
     if connection is None:
         raise NotConnected()
@@ -85,7 +91,7 @@ def client_for(user: Any) -> KantataClient:
         connection = connection_refresh(connection)
     token = _unseal_access(connection)
     _touch(connection)
-    return client_with_token(token)
+    return client_with_token(token), connection
 
 
 def _unseal_access(connection: KantataConnection) -> str:

@@ -20,13 +20,13 @@ from django_htmx.http import trigger_client_event
 
 from kantata_admin.accounts.permissions import editor_required
 from kantata_admin.connections.errors import ConnectionRequired
-from kantata_admin.connections.services import client_for
+from kantata_admin.connections.models import KantataConnection
+from kantata_admin.connections.services import client_and_connection
 from kantata_admin.groups import selectors, services
 from kantata_admin.groups.changes import EDIT_INCLUDES, GROUP_FIELDS, GroupValues, custom_name
 from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.forms import GroupForm, draft_from, opened_snapshot
 from kantata_admin.groups.picker_views import workspace_matches
-from kantata_admin.groups.views import _account_key
 from kantata_admin.groups.write_problems import status_for, upstream_problem, values_problem
 from kantata_admin.kantata import (
     AuthenticationError,
@@ -53,10 +53,9 @@ FIELD_LABELS = {
 }
 
 
-def _account_id(user) -> str:
-    # RelatedObjectDoesNotExist is an AttributeError: no connection, no account.
-    connection = getattr(user, "kantata_connection", None)
-    return getattr(connection, "account_id", "") or ""
+def _account_id(connection: KantataConnection) -> str:
+    """The Kantata account the audit log files a change under ("" when Kantata gave none)."""
+    return connection.account_id or ""
 
 
 # --- drafts kept across a reconnect ---------------------------------------------------
@@ -81,10 +80,11 @@ def _take_draft(request: HttpRequest) -> QueryDict | None:
     return data
 
 
-def _connected_client(request: HttpRequest):
-    """`client_for`, keeping a posted form in the session if the member must reconnect."""
+def _connected(request: HttpRequest) -> tuple[KantataClient, KantataConnection]:
+    """The member's client and connection, keeping a posted form in the session if the
+    member must reconnect."""
     try:
-        return client_for(request.user)
+        return client_and_connection(request.user)
     except ConnectionRequired:
         if request.method == "POST":
             _keep_draft(request)
@@ -92,12 +92,12 @@ def _connected_client(request: HttpRequest):
 
 
 def _custom_fields(
-    request: HttpRequest, client: KantataClient
+    client: KantataClient, connection: KantataConnection
 ) -> tuple[tuple[CustomFieldSpec, ...], str]:
     """The account's group custom fields (the list's cached definitions), or none and the
     sentence saying why: the rest of the form still works, and no value is touched."""
     try:
-        return selectors.group_custom_fields(client, _account_key(request)), ""
+        return selectors.group_custom_fields(client, selectors.account_key(connection)), ""
     except AuthenticationError:
         raise
     except KantataError as error:
@@ -116,7 +116,7 @@ def _search_page(request: HttpRequest, group_id: str | None = None) -> HttpRespo
     picker's search without JavaScript. Nothing is checked or saved."""
     form = GroupForm(request.POST, editing=group_id is not None).unchecked()
     matches = workspace_matches(
-        _connected_client(request), request.POST.get("q", ""), request.POST.getlist("workspaces")
+        _connected(request)[0], request.POST.get("q", ""), request.POST.getlist("workspaces")
     )
     return _form_page(request, form, group_id=group_id, plain_results=matches.context())
 
@@ -144,7 +144,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
             form.is_valid()
             return _form_page(request, form, restored=True)
         # The account's custom fields are on the form: opening it needs the connection.
-        specs, fields_problem = _custom_fields(request, client_for(request.user))
+        specs, fields_problem = _custom_fields(*client_and_connection(request.user))
         form = GroupForm.for_new(specs)
         return _form_page(request, form, custom_fields_problem=fields_problem)
     if SEARCH_BUTTON in request.POST:
@@ -152,13 +152,13 @@ def group_create(request: HttpRequest) -> HttpResponse:
     form = GroupForm(request.POST)
     if not form.is_valid():
         return _form_page(request, form, status=400)
-    client = _connected_client(request)
+    client, connection = _connected(request)
     try:
         group = services.workspace_group_create(
             client=client,
             actor=request.user,
             values=form.values(),
-            account_id=_account_id(request.user),
+            account_id=_account_id(connection),
         )
     except AuthenticationError:
         _keep_draft(request)
@@ -188,11 +188,11 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
             form = GroupForm(draft, editing=True)
             form.is_valid()
             return _form_page(request, form, group_id=gid, restored=True)
-        client = _connected_client(request)
+        client, connection = _connected(request)
         group = _group_for_page(request, client, gid, EDIT_INCLUDES)
         if isinstance(group, HttpResponse):
             return group
-        specs, fields_problem = _custom_fields(request, client)
+        specs, fields_problem = _custom_fields(client, connection)
         form = GroupForm.for_group(GroupValues.from_group(group), group.updated_at, specs)
         return _form_page(request, form, group_id=gid, custom_fields_problem=fields_problem)
 
@@ -201,7 +201,7 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
     form = GroupForm(request.POST, editing=True)
     if not form.is_valid():
         return _form_page(request, form, group_id=gid, status=400)
-    client = _connected_client(request)
+    client, connection = _connected(request)
     try:
         result = services.workspace_group_update(
             client=client,
@@ -210,7 +210,7 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
             values=form.values(),
             opened=form.opened_values,
             opened_updated_at=form.opened_updated_at,
-            account_id=_account_id(request.user),
+            account_id=_account_id(connection),
         )
     except AuthenticationError:
         _keep_draft(request)
@@ -352,7 +352,7 @@ def group_delete(request: HttpRequest, group_id: int) -> HttpResponse:
     """GET: the confirmation naming the group. POST: delete; with htmx the answer replaces
     the list row (nothing: the row leaves; a notice when it could not be deleted)."""
     gid = str(group_id)
-    client = client_for(request.user)
+    client, connection = client_and_connection(request.user)
     if request.method == "GET":
         group = _group_for_page(request, client, gid)
         if isinstance(group, HttpResponse):
@@ -361,7 +361,7 @@ def group_delete(request: HttpRequest, group_id: int) -> HttpResponse:
     name = request.POST.get("name", "")[:255]
     try:
         group = services.workspace_group_delete(
-            client=client, actor=request.user, group_id=gid, account_id=_account_id(request.user)
+            client=client, actor=request.user, group_id=gid, account_id=_account_id(connection)
         )
     except services.AlreadyDeleted:
         notice = f"“{name or gid}” had already been deleted elsewhere."

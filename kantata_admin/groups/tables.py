@@ -188,42 +188,42 @@ def _items(items: list[str]) -> str:
     return '<ul class="plain compact">' + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
 
 
-def _name_html(value: str, group: WorkspaceGroup) -> str:
-    return f'<a href="{_e(reverse("groups:detail", args=[group.id]))}">{_e(value)}</a>'
+def _name_html(value: str, group: WorkspaceGroup, urls: RowUrls) -> str:
+    return f'<a href="{_e(urls.detail(group))}">{_e(value)}</a>'
 
 
-def _company_html(value: bool, group: WorkspaceGroup) -> str:
+def _company_html(value: bool, group: WorkspaceGroup, urls: RowUrls) -> str:
     return (
         '<span class="badge">Company</span>' if value else '<span class="visually-hidden">No</span>'
     )
 
 
-def _email_html(value: str, group: WorkspaceGroup) -> str:
+def _email_html(value: str, group: WorkspaceGroup, urls: RowUrls) -> str:
     return f'<a href="mailto:{_e(value)}">{_e(value)}</a>' if value else ""
 
 
-def _website_html(value: str, group: WorkspaceGroup) -> str:
+def _website_html(value: str, group: WorkspaceGroup, urls: RowUrls) -> str:
     href = safe_href(value) if value else None
     return _link(href, value) if href else _e(value)
 
 
-def _datetime_html(value: datetime | None, group: WorkspaceGroup) -> str:
+def _datetime_html(value: datetime | None, group: WorkspaceGroup, urls: RowUrls) -> str:
     if value is None:
         return ""
     local = timezone.localtime(value)
     return f'<time datetime="{local.isoformat()}">{local.strftime("%Y-%m-%d %H:%M")}</time>'
 
 
-def _workspaces_html(value: list[Workspace], group: WorkspaceGroup) -> str:
+def _workspaces_html(value: list[Workspace], group: WorkspaceGroup, urls: RowUrls) -> str:
     archived = ' <span class="badge">archived</span>'
     return _items([_e(w.title) + (archived if w.archived else "") for w in value])
 
 
-def _list_html(value: list[str], group: WorkspaceGroup) -> str:
+def _list_html(value: list[str], group: WorkspaceGroup, urls: RowUrls) -> str:
     return _items([_e(item) for item in value])
 
 
-def _references_html(value: list[ExternalReference], group: WorkspaceGroup) -> str:
+def _references_html(value: list[ExternalReference], group: WorkspaceGroup, urls: RowUrls) -> str:
     return _items(
         [
             f"{_e(r.service_name)} {_e(r.service_model)} {_e(r.service_model_ref)} "
@@ -233,12 +233,12 @@ def _references_html(value: list[ExternalReference], group: WorkspaceGroup) -> s
     )
 
 
-def _text_html(value: Any, group: WorkspaceGroup) -> str:
+def _text_html(value: Any, group: WorkspaceGroup, urls: RowUrls) -> str:
     return _e(_text(value))
 
 
 # A cell's kind -> its HTML, every value escaped.
-CELL_HTML: dict[str, Callable[[Any, WorkspaceGroup], str]] = {
+CELL_HTML: dict[str, Callable[[Any, WorkspaceGroup, RowUrls], str]] = {
     "name": _name_html,
     "bool": _company_html,
     "email": _email_html,
@@ -251,27 +251,84 @@ CELL_HTML: dict[str, Callable[[Any, WorkspaceGroup], str]] = {
 }
 
 
+# An id no group has, reversed in place of a row's: its URLs are then built by joining.
+_ANY_ID = 987654321012
+
+
+@dataclass(frozen=True)
+class _PerGroup:
+    """One URL pattern, reversed once, for every row of a table."""
+
+    before: str
+    after: str
+
+    @classmethod
+    def reverse(cls, name: str) -> _PerGroup:
+        before, after = reverse(name, args=[_ANY_ID]).split(str(_ANY_ID))
+        return cls(before, after)
+
+    def __call__(self, group: WorkspaceGroup) -> str:
+        return f"{self.before}{group.id}{self.after}"
+
+
+@dataclass(frozen=True)
+class RowUrls:
+    """The links of a row (a page draws 20 to 200): reversed once per table."""
+
+    detail: _PerGroup
+    edit: _PerGroup
+    delete: _PerGroup
+
+    @classmethod
+    def build(cls) -> RowUrls:
+        return cls(*(_PerGroup.reverse(f"groups:{name}") for name in ("detail", "edit", "delete")))
+
+
 @dataclass(frozen=True)
 class Cell:
     column: Column
     group: WorkspaceGroup
+    urls: RowUrls
 
     @property
     def html(self) -> str:
         """The cell's content as escaped HTML (marked safe only as a whole row)."""
-        return CELL_HTML[self.column.kind](self.column.value(self.group), self.group)
+        return CELL_HTML[self.column.kind](self.column.value(self.group), self.group, self.urls)
 
 
 @dataclass(frozen=True)
 class Row:
     group: WorkspaceGroup
     cells: list[Cell]
+    urls: RowUrls
 
     @property
     def cells_html(self) -> SafeString:
         """The row's `<td>`s; each carries its column's label for the narrow layout."""
         return SafeString(
             "".join(f'<td data-label="{_e(c.column.label)}">{c.html}</td>' for c in self.cells)
+        )
+
+    @property
+    def actions_html(self) -> SafeString:
+        """Edit and delete, for members who may change groups. Without JavaScript, Delete
+        opens the confirmation page (a GET carrying no token); with htmx it asks, posts,
+        and the row leaves."""
+        name, edit = _e(self.group.name), _e(self.urls.edit(self.group))
+        delete = _e(self.urls.delete(self.group))
+        return SafeString(
+            '<td class="row-actions" data-label="Actions">\n'
+            f'  <a class="button small" href="{edit}" aria-label="Edit {name}">Edit</a>\n'
+            f'  <form class="inline" method="get" action="{delete}"\n'
+            f'        hx-post="{delete}" hx-target="closest tr"'
+            ' hx-swap="outerHTML swap:200ms"\n'
+            '        hx-push-url="false" hx-confirm="Delete the workspace group'
+            f' “{name}”? This cannot be undone here.">\n'
+            f'    <input type="hidden" name="name" value="{name}">\n'
+            '    <button type="submit" class="button small danger"'
+            f' aria-label="Delete {name}">Delete</button>\n'
+            "  </form>\n"
+            "</td>"
         )
 
 
@@ -288,8 +345,9 @@ class GroupTable:
 
     @property
     def rows(self) -> list[Row]:
+        urls = RowUrls.build()
         return [
-            Row(group, [Cell(column, group) for column in self.columns])
+            Row(group, [Cell(column, group, urls) for column in self.columns], urls)
             for group in self.page.records
         ]
 

@@ -10,6 +10,7 @@ in the page, above the member's kept filters, with a retry.
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import itertools
 import logging
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -34,8 +36,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
-from kantata_admin.connections.errors import NotConnected
-from kantata_admin.connections.services import client_for, connection_for
+from kantata_admin.connections.services import client_and_connection, client_for
 from kantata_admin.groups import selectors
 from kantata_admin.groups.export import csv_chunks, export_filename
 from kantata_admin.groups.filtering import OPTION_NAMES, GroupFilterForm
@@ -131,13 +132,10 @@ def upstream_problem(error: KantataError) -> UpstreamProblem:
     )
 
 
-def _account_key(request: HttpRequest) -> str:
-    """Whose custom fields these are: the member's Kantata account (shared by everyone
-    connected to it), else their own Kantata user."""
-    connection = connection_for(request.user)
-    if connection is None:  # client_for has already refused a member without one
-        raise NotConnected()
-    return connection.account_id or f"user-{connection.kantata_user_id}"
+def member_client(request: HttpRequest) -> tuple[KantataClient, str]:
+    """The member's client and their account's cache key, from one read of the connection."""
+    client, connection = client_and_connection(request.user)
+    return client, selectors.account_key(connection)
 
 
 def _canonical(query: QueryDict) -> QueryDict:
@@ -171,10 +169,10 @@ def _list_context(params: QueryDict) -> dict[str, Any]:
 
 
 def _fields_and_form(
-    client: KantataClient, request: HttpRequest, params: QueryDict
+    client: KantataClient, account: str, params: QueryDict
 ) -> tuple[GroupFilterForm, UpstreamProblem | None]:
     try:
-        fields = selectors.group_custom_fields(client, _account_key(request))
+        fields = selectors.group_custom_fields(client, account)
     except AuthenticationError:
         raise
     except KantataError as error:
@@ -196,12 +194,13 @@ def group_list(request: HttpRequest) -> HttpResponse:
         # A plain form submit sends every empty field: show the short address instead.
         return HttpResponseRedirect(_list_url(params))
 
-    client = client_for(request.user)
-    form, problem = _fields_and_form(client, request, params)
+    client, account = member_client(request)
+    form, problem = _fields_and_form(client, account, params)
     context = _list_context(params) | {
         "form": form,
         "problem": problem,
         "fragment": fragment,
+        "account": account,
     }
     if problem is None and form.is_valid():
         query = form.query()
@@ -229,7 +228,17 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 
 def _filters_html(request: HttpRequest, context: dict[str, Any]) -> str:
-    return render_to_string("groups/list.html#filters", context, request)
+    """The filter panel. It depends only on the account's custom fields and the query, and
+    is most of a full page's own work: kept per account, fields and query, as long as
+    the fields' definitions are used without asking Kantata."""
+    form: GroupFilterForm = context["form"]
+    shape = f"{form.custom_fields!r}\n{context['params'].urlencode()}".encode()
+    key = f"groups:filters:v1:{context['account']}:{hashlib.sha256(shape).hexdigest()}"
+    if (cached := cache.get(key)) is not None:
+        return cached
+    html = render_to_string("groups/list.html#filters", context, request)
+    cache.set(key, html, selectors.CUSTOM_FIELDS_FRESH_SECONDS)
+    return html
 
 
 def _full_page(request: HttpRequest, context: dict[str, Any], status: int) -> HttpResponse:
@@ -285,9 +294,9 @@ def _detail_context(group: WorkspaceGroup) -> dict[str, Any]:
 def group_export(request: HttpRequest) -> HttpResponse:
     """Every group matching the list's filters as CSV, streamed page by page."""
     params = _canonical(request.GET)
-    client = client_for(request.user)
-    form, problem = _fields_and_form(client, request, params)
-    context = _list_context(params) | {"form": form, "problem": problem}
+    client, account = member_client(request)
+    form, problem = _fields_and_form(client, account, params)
+    context = _list_context(params) | {"form": form, "problem": problem, "account": account}
     if problem is None and not form.is_valid():
         # The list page shows each refused value on its field.
         return HttpResponseRedirect(_list_url(params))
