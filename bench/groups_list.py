@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import groups_setup as setup  # first: it sets Django up
 import requests
@@ -78,6 +79,16 @@ def start_dashboard(port: int, sandbox: SandboxServer) -> subprocess.Popen:
     return process
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU of process `pid` and its children (the gunicorn worker)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    total = 0.0
+    for each in (pid, *map(int, children)):
+        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()
@@ -132,21 +143,27 @@ def run(latency_ms: int, repeats: int, port: int, sandbox_port: int) -> None:
 
         works = (("direct", direct_call), ("full", full_page), ("fragment", fragment))
         wall: dict[str, list[float]] = {name: [] for name, _ in works}
+        cpu = dict.fromkeys(wall, 0.0)
         for _ in range(repeats):
             for name, work in works:
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), _cpu_seconds(dashboard.pid)
                 work()
                 wall[name].append(time.perf_counter() - started)
+                cpu[name] += _cpu_seconds(dashboard.pid) - started_cpu
 
         medians = {name: _median_ms(times) for name, times in wall.items()}
         print(f"\nsandbox latency {latency_ms} ms, {repeats} runs each, over HTTP; medians of")
-        print("wall time, and of the ratio and difference to the direct call run just before:")
+        print("wall time, and of the ratio and difference to the direct call run just before;")
+        print("the dashboard's CPU per request (mean; the machine's other load stretches it less):")
         print(f"  direct API call  {medians['direct']:7.1f} ms")
         for name in ("full", "fragment"):
             pairs = list(zip(wall[name], wall["direct"], strict=True))
             ratio = statistics.median(page / direct for page, direct in pairs)
             added = _median_ms([page - direct for page, direct in pairs])
-            print(f"  {name:<15}  {medians[name]:7.1f} ms  {ratio:.3f}x  +{added:5.1f} ms")
+            print(
+                f"  {name:<15}  {medians[name]:7.1f} ms  {ratio:.3f}x  +{added:5.1f} ms"
+                f"  ({cpu[name] / repeats * 1000:.1f} ms CPU)"
+            )
     finally:
         if dashboard is not None:
             stop(dashboard)

@@ -40,7 +40,8 @@ from kantata_admin.connections.services import client_and_connection, client_for
 from kantata_admin.groups import selectors
 from kantata_admin.groups.export import csv_chunks, export_filename
 from kantata_admin.groups.filtering import OPTION_NAMES, GroupFilterForm
-from kantata_admin.groups.tables import GroupTable, export_columns, safe_href, workspaces_in_order
+from kantata_admin.groups.table_html import safe_href
+from kantata_admin.groups.tables import GroupTable, export_columns, workspaces_in_order
 from kantata_admin.kantata import (
     AuthenticationError,
     BadRequest,
@@ -164,6 +165,7 @@ def _list_url(params: QueryDict) -> str:
 def _list_context(params: QueryDict) -> dict[str, Any]:
     return {
         "params": params,
+        "list_url": reverse("groups:list"),
         "clear_query": _options_only(params),
     }
 
@@ -213,13 +215,14 @@ def group_list(request: HttpRequest) -> HttpResponse:
                 pending = _in_background(selectors.group_page, client, query)
                 context["filters_html"] = _filters_html(request, context)
                 page = pending.result()
-            context["table"] = GroupTable(page, query)
+            context["table"] = GroupTable(page, query, params, can_edit=request.user.can_edit)
         except AuthenticationError:
             raise
         except KantataError as error:
             context["problem"] = problem = upstream_problem(error)
 
     if fragment:
+        context["sort_control_html"] = _sort_control_html(request, context)
         # htmx swaps only 2xx answers: the problem goes in the fragment, with status 200.
         response = render(request, "groups/list.html#results", context)
         return push_url(response, _list_url(params))
@@ -239,6 +242,19 @@ def _filters_html(request: HttpRequest, context: dict[str, Any]) -> str:
     html = render_to_string("groups/list.html#filters", context, request)
     cache.set(key, html, selectors.CUSTOM_FIELDS_FRESH_SECONDS)
     return html
+
+
+def _sort_control_html(request: HttpRequest, context: dict[str, Any]) -> str:
+    """The sort control the fragment refreshes out of band: one of a few, kept by order."""
+    form: GroupFilterForm = context["form"]
+    drawn = {**context, "oob": True}
+    if form["order"].errors:
+        return render_to_string("groups/list.html#sort_control", drawn, request)
+    key = f"groups:sort-control:v1:{form['order'].value() or ''}"
+    if (cached := cache.get(key)) is None:
+        cached = render_to_string("groups/list.html#sort_control", drawn, request)
+        cache.set(key, cached, selectors.CUSTOM_FIELDS_KEPT_SECONDS)
+    return cached
 
 
 def _full_page(request: HttpRequest, context: dict[str, Any], status: int) -> HttpResponse:
