@@ -27,6 +27,7 @@ from kantata_admin.groups.changes import EDIT_INCLUDES, GROUP_FIELDS, GroupValue
 from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.forms import GroupForm, draft_from, opened_snapshot
 from kantata_admin.groups.picker_views import workspace_matches
+from kantata_admin.groups.views import hand_over_to_detail
 from kantata_admin.groups.write_problems import status_for, upstream_problem, values_problem
 from kantata_admin.kantata import (
     AuthenticationError,
@@ -174,6 +175,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
         return _form_page(request, form, status=status_for(error))
     _forget_draft(request)
     messages.success(request, f"Created “{group.name}”.")
+    hand_over_to_detail(request, group)
     return redirect("groups:detail", group.id)
 
 
@@ -189,9 +191,10 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
             form.is_valid()
             return _form_page(request, form, group_id=gid, restored=True)
         client, connection = _connected(request)
-        group = _group_for_page(request, client, gid, EDIT_INCLUDES)
-        if isinstance(group, HttpResponse):
-            return group
+        try:
+            group = client.workspace_groups.get(gid, include=EDIT_INCLUDES)
+        except KantataError as error:
+            return _unreadable(request, gid, error)
         specs, fields_problem = _custom_fields(client, connection)
         form = GroupForm.for_group(GroupValues.from_group(group), group.updated_at, specs)
         return _form_page(request, form, group_id=gid, custom_fields_problem=fields_problem)
@@ -232,6 +235,7 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
         messages.success(request, f"Saved “{result.group.name}”.")
     else:
         messages.info(request, "Nothing to save: the group already had these values.")
+    hand_over_to_detail(request, result.group)
     return redirect("groups:detail", gid)
 
 
@@ -326,22 +330,19 @@ def _gone(request: HttpRequest, group_id: str) -> HttpResponse:
     )
 
 
-def _group_for_page(request: HttpRequest, client, group_id: str, include=()):
-    """The group to show on an edit or delete page, or the page saying why there is none."""
-    try:
-        return client.workspace_groups.get(group_id, include=include)
-    except (NotFound, InvalidRequest):  # an id past the API's range cannot exist either
+def _unreadable(request: HttpRequest, group_id: str, error: KantataError) -> HttpResponse:
+    """The page saying why an edit or delete page has no group to show."""
+    if isinstance(error, (NotFound, InvalidRequest)):  # an id past the API's range too
         return _gone(request, group_id)
-    except AuthenticationError:
-        raise
-    except KantataError as error:
-        status = status_for(error)
-        context = {
-            "status": status,
-            "title": "Kantata OX did not answer",
-            "message": upstream_problem(error, doing="load"),
-        }
-        return render(request, "error.html", context, status=status)
+    if isinstance(error, AuthenticationError):
+        raise error
+    status = status_for(error)
+    context = {
+        "status": status,
+        "title": "Kantata OX did not answer",
+        "message": upstream_problem(error, doing="load"),
+    }
+    return render(request, "error.html", context, status=status)
 
 
 @never_cache
@@ -354,9 +355,10 @@ def group_delete(request: HttpRequest, group_id: int) -> HttpResponse:
     gid = str(group_id)
     client, connection = client_and_connection(request.user)
     if request.method == "GET":
-        group = _group_for_page(request, client, gid)
-        if isinstance(group, HttpResponse):
-            return group
+        try:
+            group = client.workspace_groups.get(gid)
+        except KantataError as error:
+            return _unreadable(request, gid, error)
         return render(request, "groups/confirm_delete.html", {"group": group})
     name = request.POST.get("name", "")[:255]
     try:
