@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from kantata_admin.accounts.permissions import editor_required
 from kantata_admin.connections.errors import ConnectionRequired
 from kantata_admin.connections.models import KantataConnection
 from kantata_admin.connections.services import client_and_connection
@@ -37,6 +36,7 @@ from kantata_admin.kantata import (
     NotFound,
     ValidationFailed,
 )
+from kantata_admin.permissions import editor_required
 
 DRAFT_KEY = "groups:draft:"
 # The picker's Search button (the form's first): a post carrying it searches, never saves.

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from kantata_admin.accounts.permissions import editor_required
 from kantata_admin.connections.services import client_for
 from kantata_admin.groups.write_problems import upstream_problem
 from kantata_admin.kantata import (
@@ -25,6 +24,7 @@ from kantata_admin.kantata import (
     Workspace,
     WorkspaceFilters,
 )
+from kantata_admin.permissions import editor_required
 
 SEARCH_RESULTS = 10
 
