@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from kantata_admin.kantata import (
+    GROUP_TEXT_FIELDS,
+    GROUP_VALUE_FIELDS,
     CustomFieldValue,
     ExternalReference,
     ExternalReferenceInput,
@@ -21,9 +23,9 @@ from kantata_admin.kantata import (
     typed_value,
 )
 
-# In the order the form shows them.
-TEXT_FIELDS = ("name", "notes", "contact_name", "email", "phone_number", "address", "website")
-GROUP_FIELDS = ("name", "company", *TEXT_FIELDS[1:])
+# In the order the form shows them: the client's declaration of a group's writable values.
+TEXT_FIELDS = GROUP_TEXT_FIELDS
+GROUP_FIELDS = GROUP_VALUE_FIELDS
 # What a group is fetched with whenever the dashboard is about to change it: its values come
 # in the same call, so the check before a save costs nothing more.
 EDIT_INCLUDES = ("workspaces", "external_references", "custom_field_values")

@@ -9,7 +9,6 @@ value the form refuses never reaches Kantata.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +33,7 @@ from kantata_admin.kantata import (
     NumberValue,
     TextValue,
     WorkspaceGroupFilters,
+    is_currency_code,
 )
 
 PAGE_SIZES = (20, 50, 100, 200)
@@ -61,7 +61,6 @@ REFERENCE_STATUS_CHOICES = (
     ("pending", "Pending"),
 )
 BLANK_CHOICE = "blank"
-_ISO_CURRENCY = re.compile(r"[A-Za-z]{3}")
 
 # The form fields that are list options rather than filters (they never narrow the list).
 OPTION_NAMES = ("order", "per_page", "page", "include", "columns")
@@ -292,7 +291,7 @@ class GroupFilterForm(forms.Form):
     def _check_currency(self, spec: CustomFieldSpec) -> None:
         code_name = custom_field_name(spec, "currency")
         code = self.cleaned_data.get(code_name) or ""
-        if code and not _ISO_CURRENCY.fullmatch(code):
+        if code and not is_currency_code(code, any_case=True):
             self.add_error(code_name, "Give a three-letter ISO code, such as USD.")
         elif code and self.cleaned_data.get(custom_field_name(spec)) is None:
             self.add_error(custom_field_name(spec), "Give an amount for this currency.")
