@@ -26,8 +26,8 @@ from kantata_admin.groups.changes import EDIT_INCLUDES, GROUP_FIELDS, GroupValue
 from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.forms import GroupForm, draft_from, opened_snapshot
 from kantata_admin.groups.picker_views import workspace_matches
+from kantata_admin.groups.problems import problem_for, status_for, values_problem
 from kantata_admin.groups.views import hand_over_to_detail
-from kantata_admin.groups.write_problems import status_for, upstream_problem, values_problem
 from kantata_admin.kantata import (
     AuthenticationError,
     InvalidRequest,
@@ -102,7 +102,7 @@ def _custom_fields(
     except AuthenticationError:
         raise
     except KantataError as error:
-        problem = upstream_problem(error, doing="load")
+        problem = problem_for(error, writing=False, doing="load")
         return (
             (),
             f"The custom fields could not be loaded, so their values stay as they are. {problem}",
@@ -171,7 +171,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
         form.add_upstream_errors(error)
         return _form_page(request, form, status=422)
     except KantataError as error:
-        form.add_error(None, upstream_problem(error, doing="create"))
+        form.add_error(None, str(problem_for(error, writing=True, doing="create")))
         return _form_page(request, form, status=status_for(error))
     _forget_draft(request)
     messages.success(request, f"Created “{group.name}”.")
@@ -228,7 +228,7 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
         form.add_upstream_errors(error)
         return _form_page(request, form, group_id=gid, status=422)
     except KantataError as error:
-        form.add_error(None, upstream_problem(error))
+        form.add_error(None, str(problem_for(error, writing=True)))
         return _form_page(request, form, group_id=gid, status=status_for(error))
     _forget_draft(request)
     if result.written:
@@ -336,13 +336,9 @@ def _unreadable(request: HttpRequest, group_id: str, error: KantataError) -> Htt
         return _gone(request, group_id)
     if isinstance(error, AuthenticationError):
         raise error
-    status = status_for(error)
-    context = {
-        "status": status,
-        "title": "Kantata OX did not answer",
-        "message": upstream_problem(error, doing="load"),
-    }
-    return render(request, "error.html", context, status=status)
+    problem = problem_for(error, writing=False, doing="load")
+    context = {"status": problem.status, "title": problem.title, "message": str(problem)}
+    return render(request, "error.html", context, status=problem.status)
 
 
 @never_cache
@@ -371,7 +367,7 @@ def group_delete(request: HttpRequest, group_id: int) -> HttpResponse:
     except KantataError as error:
         if isinstance(error, AuthenticationError):
             raise
-        problem = upstream_problem(error, doing="delete")
+        problem = problem_for(error, writing=True, doing="delete")
         notice = f"“{name or gid}” was not deleted. {problem}"
         return _delete_answer(request, notice, level=messages.ERROR, group_id=gid)
     notice = f"Deleted “{group.name}”."

@@ -15,7 +15,6 @@ import itertools
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
@@ -40,20 +39,15 @@ from kantata_admin.connections.services import client_and_connection, client_for
 from kantata_admin.groups import selectors
 from kantata_admin.groups.export import csv_chunks, export_filename
 from kantata_admin.groups.filtering import OPTION_NAMES, GroupFilterForm
+from kantata_admin.groups.problems import Problem, problem_for, upstream_problem
 from kantata_admin.groups.table_html import safe_href
 from kantata_admin.groups.tables import GroupTable, export_columns, workspaces_in_order
 from kantata_admin.kantata import (
     AuthenticationError,
-    BadRequest,
     InvalidRequest,
     KantataClient,
     KantataError,
     NotFound,
-    PermissionDenied,
-    RateLimited,
-    ServiceUnavailable,
-    Timeout,
-    TransportError,
     WorkspaceGroup,
 )
 
@@ -62,75 +56,6 @@ logger = logging.getLogger(__name__)
 # Threads that wait for Kantata while a full list page draws its filter panel. The work
 # they do is I/O; a request holds one for the length of one upstream call.
 _UPSTREAM = ThreadPoolExecutor(max_workers=32, thread_name_prefix="groups-upstream")
-
-
-@dataclass(frozen=True)
-class UpstreamProblem:
-    """What the page says when Kantata OX did not give an answer it can show."""
-
-    title: str
-    message: str
-    status: int
-    request_id: str | None = None
-    can_retry: bool = True
-
-
-def upstream_problem(error: KantataError) -> UpstreamProblem:
-    """The one wording of each upstream failure, for every browse page."""
-    request_id = getattr(error, "request_id", None)
-    if isinstance(error, RateLimited):
-        wait = f" about {error.retry_after:.0f} seconds" if error.retry_after else " a moment"
-        return UpstreamProblem(
-            "Kantata OX is busy",
-            f"It is receiving too many requests from your account. Wait{wait}, then retry.",
-            429,
-            request_id,
-        )
-    if isinstance(error, ServiceUnavailable):
-        return UpstreamProblem(
-            "Kantata OX is unavailable",
-            "It answered that it cannot serve requests right now. Retry in a little while.",
-            503,
-            request_id,
-        )
-    if isinstance(error, Timeout):
-        return UpstreamProblem(
-            "Kantata OX did not answer in time",
-            "The request took too long. Retry; if it keeps happening, narrow the filters.",
-            504,
-            request_id,
-        )
-    if isinstance(error, TransportError):
-        return UpstreamProblem(
-            "Kantata OX could not be reached",
-            "The connection failed before an answer came. Retry in a moment.",
-            503,
-            request_id,
-        )
-    if isinstance(error, BadRequest):
-        said = " ".join(error.messages) or "no reason given"
-        return UpstreamProblem(
-            "Kantata OX refused this query",
-            f"It said: {said} Change the filters and try again.",
-            400,
-            request_id,
-            can_retry=False,
-        )
-    if isinstance(error, PermissionDenied):
-        return UpstreamProblem(
-            "Kantata OX does not allow this",
-            "Your Kantata OX user may not see these workspace groups.",
-            403,
-            request_id,
-            can_retry=False,
-        )
-    logger.warning("group browse: unexpected upstream failure: %s", error)
-    return UpstreamProblem(
-        "Kantata OX gave an answer this page cannot read",
-        "Retry; if it keeps happening, tell your administrator the reference below.",
-        502,
-        request_id,
-    )
 
 
 def member_client(request: HttpRequest) -> tuple[KantataClient, str]:
@@ -172,7 +97,7 @@ def _list_context(params: QueryDict) -> dict[str, Any]:
 
 def _fields_and_form(
     client: KantataClient, account: str, params: QueryDict
-) -> tuple[GroupFilterForm, UpstreamProblem | None]:
+) -> tuple[GroupFilterForm, Problem | None]:
     try:
         fields = selectors.group_custom_fields(client, account)
     except AuthenticationError:
@@ -310,7 +235,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     except AuthenticationError:
         raise
     except KantataError as error:
-        problem = upstream_problem(error)
+        problem = problem_for(error, writing=False, doing="load")
         context = {"problem": problem, "group_id": group_id}
         return render(request, "groups/detail.html", context, status=problem.status)
     return render(request, "groups/detail.html", _detail_context(group))
