@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -24,10 +24,10 @@ from kantata_admin.connections.services import client_and_connection
 from kantata_admin.groups import selectors, services
 from kantata_admin.groups.changes import EDIT_INCLUDES, GROUP_FIELDS, GroupValues, custom_name
 from kantata_admin.groups.field_specs import CustomFieldSpec
-from kantata_admin.groups.forms import GroupForm, draft_from, opened_snapshot
+from kantata_admin.groups.forms import GroupForm, opened_snapshot
+from kantata_admin.groups.handoffs import forget_draft, hand_over_to_detail, keep_draft, take_draft
 from kantata_admin.groups.picker_views import workspace_matches
 from kantata_admin.groups.problems import problem_for, status_for, values_problem
-from kantata_admin.groups.views import hand_over_to_detail
 from kantata_admin.kantata import (
     AuthenticationError,
     InvalidRequest,
@@ -38,7 +38,6 @@ from kantata_admin.kantata import (
 )
 from kantata_admin.permissions import editor_required
 
-DRAFT_KEY = "groups:draft:"
 # The picker's Search button (the form's first): a post carrying it searches, never saves.
 SEARCH_BUTTON = "search_workspaces"
 # The event after which the group list draws its results again (templates/groups/list.html).
@@ -59,28 +58,6 @@ def _account_id(connection: KantataConnection) -> str:
     return connection.account_id or ""
 
 
-# --- drafts kept across a reconnect ---------------------------------------------------
-
-
-def _keep_draft(request: HttpRequest) -> None:
-    request.session[DRAFT_KEY + request.path] = draft_from(request.POST)
-
-
-def _forget_draft(request: HttpRequest) -> None:
-    request.session.pop(DRAFT_KEY + request.path, None)
-
-
-def _take_draft(request: HttpRequest) -> QueryDict | None:
-    """What the member typed before they had to reconnect, once."""
-    saved = request.session.pop(DRAFT_KEY + request.path, None)
-    if not saved:
-        return None
-    data = QueryDict(mutable=True)
-    for key, values in saved:
-        data.setlist(key, values)
-    return data
-
-
 def _connected(request: HttpRequest) -> tuple[KantataClient, KantataConnection]:
     """The member's client and connection, keeping a posted form in the session if the
     member must reconnect."""
@@ -88,7 +65,7 @@ def _connected(request: HttpRequest) -> tuple[KantataClient, KantataConnection]:
         return client_and_connection(request.user)
     except ConnectionRequired:
         if request.method == "POST":
-            _keep_draft(request)
+            keep_draft(request)
         raise
 
 
@@ -139,7 +116,7 @@ def _form_page(
 @require_http_methods(["GET", "POST"])
 def group_create(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        draft = _take_draft(request)
+        draft = take_draft(request)
         if draft is not None:
             form = GroupForm(draft)
             form.is_valid()
@@ -162,7 +139,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
             account_id=_account_id(connection),
         )
     except AuthenticationError:
-        _keep_draft(request)
+        keep_draft(request)
         raise
     except services.ValuesNotSaved as partial:
         # The group exists: the member goes on from its edit form, everything kept.
@@ -173,7 +150,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
     except KantataError as error:
         form.add_error(None, str(problem_for(error, writing=True, doing="create")))
         return _form_page(request, form, status=status_for(error))
-    _forget_draft(request)
+    forget_draft(request)
     messages.success(request, f"Created “{group.name}”.")
     hand_over_to_detail(request, group)
     return redirect("groups:detail", group.id)
@@ -185,7 +162,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
     gid = str(group_id)
     if request.method == "GET":
-        draft = _take_draft(request)
+        draft = take_draft(request)
         if draft is not None:
             form = GroupForm(draft, editing=True)
             form.is_valid()
@@ -216,7 +193,7 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
             account_id=_account_id(connection),
         )
     except AuthenticationError:
-        _keep_draft(request)
+        keep_draft(request)
         raise
     except services.StaleEdit as stale:
         return _stale_page(request, form, stale, gid)
@@ -230,7 +207,7 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
     except KantataError as error:
         form.add_error(None, str(problem_for(error, writing=True)))
         return _form_page(request, form, group_id=gid, status=status_for(error))
-    _forget_draft(request)
+    forget_draft(request)
     if result.written:
         messages.success(request, f"Saved “{result.group.name}”.")
     else:

@@ -39,6 +39,7 @@ from kantata_admin.connections.services import client_and_connection, client_for
 from kantata_admin.groups import selectors
 from kantata_admin.groups.export import csv_chunks, export_filename
 from kantata_admin.groups.filtering import OPTION_NAMES, GroupFilterForm
+from kantata_admin.groups.handoffs import handed_over
 from kantata_admin.groups.problems import Problem, problem_for, upstream_problem
 from kantata_admin.groups.table_html import safe_href
 from kantata_admin.groups.tables import GroupTable, export_columns, workspaces_in_order
@@ -194,37 +195,13 @@ def _in_background[R](work: Callable[..., R], *args: Any) -> Future[R]:
     return _UPSTREAM.submit(contextvars.copy_context().run, work, *args)
 
 
-# How long a save's answer waits for the detail page the member is sent to next.
-HAND_OVER_SECONDS = 60
-
-
-def _hand_over_key(request: HttpRequest, group_id: str) -> str | None:
-    session_key = request.session.session_key
-    return f"groups:saved:v1:{session_key}:{group_id}" if session_key else None
-
-
-def hand_over_to_detail(request: HttpRequest, group: WorkspaceGroup) -> None:
-    """Keep `group` as a save answered it (every include the detail page shows) for the
-    page the member is redirected to: it is drawn from the write's own answer, once."""
-    if key := _hand_over_key(request, group.id):
-        cache.set(key, group, HAND_OVER_SECONDS)
-
-
-def _handed_over(request: HttpRequest, group_id: str) -> WorkspaceGroup | None:
-    key = _hand_over_key(request, group_id)
-    group = cache.get(key) if key else None
-    if group is not None:
-        cache.delete(key)
-    return group
-
-
 @never_cache
 @require_safe
 def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     """Everything about one group, in one upstream call; none right after a save, whose
     answer it shows."""
     client = client_for(request.user)
-    if (saved := _handed_over(request, str(group_id))) is not None:
+    if (saved := handed_over(request, str(group_id))) is not None:
         return render(request, "groups/detail.html", _detail_context(saved))
     try:
         group = selectors.group_detail(client, str(group_id))
