@@ -109,7 +109,8 @@ def run(latency_ms: int, repeats: int, port: int, sandbox_port: int) -> None:
     dashboard = None
     try:
         token = setup.admin_token(server)
-        session_id = setup.signed_in_editor(server, token)
+        signed_in = setup.signed_in_member(server, token, role="editor")
+        session_id = signed_in.cookies[setup.settings.SESSION_COOKIE_NAME].value
         dashboard = start_dashboard(port, server)
         browser = requests.Session()
         browser.cookies.set("sessionid", session_id, domain="127.0.0.1")

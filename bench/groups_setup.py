@@ -34,21 +34,22 @@ from kantata_admin.connections.oauth import TokenGrant  # noqa: E402
 from kantata_admin.connections.services import connection_save_checked  # noqa: E402
 from tests.sandbox_harness import ADMIN_EMAIL, SandboxServer  # noqa: E402
 
-__all__ = ["ROOT", "WORKDIR", "SandboxServer", "migrate", "signed_in_editor", "signed_in_member"]
+__all__ = ["ROOT", "WORKDIR", "SandboxServer", "migrate", "signed_in_member"]
 
 
 def migrate() -> None:
     call_command("migrate", verbosity=0)
 
 
-def signed_in_member(server: SandboxServer, token: str) -> Client:
-    """A test client signed in as a viewer whose connection is `token` (the sandbox
-    administrator's); any earlier benchmark member is removed first (one Kantata user
-    belongs to one member)."""
+def signed_in_member(server: SandboxServer, token: str, *, role: str = "viewer") -> Client:
+    """A test client signed in as a member of `role` whose connection is `token` (the
+    sandbox administrator's); its session is stored in this benchmark's database, so a
+    dashboard served from it knows the member too. Any earlier benchmark member is removed
+    first (one Kantata user belongs to one member)."""
     settings.KANTATA_API_URL = server.api_url
     User.objects.filter(email="bench@team.test").delete()
     member = User.objects.create_user(
-        email="bench@team.test", password="unused-bench-password-1", role="viewer"
+        email="bench@team.test", password="unused-bench-password-1", role=role
     )
     connection_save_checked(member, TokenGrant(token))
     browser = Client(HTTP_HOST="localhost")
@@ -58,18 +59,3 @@ def signed_in_member(server: SandboxServer, token: str) -> Client:
 
 def admin_token(server: SandboxServer) -> str:
     return server.token(ADMIN_EMAIL)
-
-
-def signed_in_editor(server: SandboxServer, token: str) -> str:
-    """The session id of an editor whose connection is `token` (the sandbox administrator's),
-    stored in this benchmark's database for a dashboard served from it; any earlier
-    benchmark member is removed first (one Kantata user belongs to one member)."""
-    settings.KANTATA_API_URL = server.api_url
-    User.objects.filter(email="bench@team.test").delete()
-    member = User.objects.create_user(
-        email="bench@team.test", password="unused-bench-password-1", role="editor"
-    )
-    connection_save_checked(member, TokenGrant(token))
-    browser = Client(HTTP_HOST="localhost")
-    browser.force_login(member, backend="django.contrib.auth.backends.ModelBackend")
-    return browser.cookies[settings.SESSION_COOKIE_NAME].value
