@@ -211,3 +211,27 @@ def rows_html(
             for group in groups
         )
     )
+
+
+_SORT_MARKS = {"ascending": " ▲", "descending": " ▼"}
+
+
+def head_html(headers: Sequence[Any], *, list_url: str, can_edit: bool) -> SafeString:
+    """The header cells (`tables.Header`): a sortable column's label links to the list
+    sorted by it (`aria-sort` on the column the list is sorted by)."""
+    cells = (
+        ['<th scope="col"><span class="visually-hidden">Actions</span></th>'] if can_edit else []
+    )
+    for header in headers:
+        label = _e(header.column.label)
+        aria = f' aria-sort="{_e(header.aria_sort)}"' if header.aria_sort else ""
+        if header.next_order:
+            query = _e(header.query)
+            mark = _SORT_MARKS.get(header.aria_sort or "", "")
+            label = (
+                f'<a id="sort-{_e(header.column.key)}" href="{query}"'
+                f' hx-get="{_e(list_url)}{query}">{label}'
+                f'<span class="sort-mark" aria-hidden="true">{mark}</span></a>'
+            )
+        cells.append(f'<th scope="col"{aria}>{label}</th>')
+    return SafeString("\n".join(cells))

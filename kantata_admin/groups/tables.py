@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 
 from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.filtering import ListQuery
-from kantata_admin.groups.table_html import plain_text, rows_html
+from kantata_admin.groups.table_html import head_html, plain_text, rows_html
 from kantata_admin.kantata import Page, WorkspaceGroup
 
 PAGER_NEIGHBOURS = 2
@@ -171,6 +171,7 @@ class GroupTable:
     query: ListQuery
     params: QueryDict = field(default_factory=QueryDict)
     can_edit: bool = False
+    list_url: str = ""
     columns: list[Column] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -179,6 +180,10 @@ class GroupTable:
     @property
     def rows_html(self) -> SafeString:
         return rows_html(self.page.records, self.columns, can_edit=self.can_edit)
+
+    @property
+    def head_html(self) -> SafeString:
+        return head_html(self.headers, list_url=self.list_url, can_edit=self.can_edit)
 
     @cached_property
     def headers(self) -> list[Header]:

@@ -141,7 +141,9 @@ def group_list(request: HttpRequest) -> HttpResponse:
                 pending = _in_background(selectors.group_page, client, query)
                 context["filters_html"] = _filters_html(request, context)
                 page = pending.result()
-            context["table"] = GroupTable(page, query, params, can_edit=request.user.can_edit)
+            context["table"] = GroupTable(
+                page, query, params, can_edit=request.user.can_edit, list_url=context["list_url"]
+            )
         except AuthenticationError:
             raise
         except KantataError as error:
