@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import threading
+from http.cookiejar import CookiePolicy
 from urllib.parse import urlsplit
 
 import requests
@@ -22,6 +23,29 @@ POOL_SIZE = 16
 
 # --- one pooled session per base URL, per thread -------------------------------------------
 
+
+class KeepNoCookies(CookiePolicy):
+    """A session pools sockets for every member of the team: it must hold no state. A
+    cookie set by Kantata (or a proxy on the way) for one member's call would otherwise go
+    out on the next member's."""
+
+    netscape = True
+    rfc2965 = False
+    hide_cookie2 = True
+
+    def set_ok(self, cookie, request) -> bool:
+        return False
+
+    def return_ok(self, cookie, request) -> bool:
+        return False
+
+    def domain_return_ok(self, domain, request) -> bool:
+        return False
+
+    def path_return_ok(self, path, request) -> bool:
+        return False
+
+
 _local = threading.local()
 
 
@@ -37,12 +61,14 @@ os.register_at_fork(after_in_child=_reset_sessions)
 def session_for(origin: str) -> requests.Session:
     """The calling thread's pooled session for `origin`; many clients reuse its connections.
 
-    The session holds no credentials: each request carries its own token.
+    The session holds no credentials (each request carries its own token) and no
+    cookies (`KeepNoCookies`): it pools connections, never state.
     """
     sessions: dict[str, requests.Session] = _local.__dict__.setdefault("sessions", {})
     session = sessions.get(origin)
     if session is None:
         session = requests.Session()
+        session.cookies.set_policy(KeepNoCookies())
         # Retries are ours (see retry.py); urllib3 must not resend anything behind our back.
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE, max_retries=0)
         session.mount("http://", adapter)
