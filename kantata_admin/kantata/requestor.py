@@ -19,6 +19,7 @@ import requests
 
 from .encoding import PAGE_CAP, encode_page, encode_window
 from .errors import (
+    AuthenticationError,
     InvalidRequest,
     KantataError,
     MalformedResponse,
@@ -69,9 +70,12 @@ class Requestor:
         read_timeout: float,
         retry: RetryPolicy,
         sleep: Callable[[float], None] = time.sleep,
+        token_provider: Callable[[], str | None] | None = None,
     ) -> None:
         # Takes the token already wrapped: a traceback's locals show BearerAuth(***).
         self._auth = auth
+        # Asked for a new token after a 401, once per request (see `_renew_auth`).
+        self._token_provider = token_provider
         self.base_url = check_base_url(base_url)
         parts = urlsplit(self.base_url)
         self._origin = f"{parts.scheme}://{parts.netloc}"
@@ -116,6 +120,7 @@ class Requestor:
         attempt = 0
         last_error: KantataError | None = None
         may_have_deleted = False
+        renewed = False
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -131,6 +136,12 @@ class Requestor:
                 return self._send_once(
                     method, path, params, json, headers, retries=attempt, remaining=remaining
                 )
+            except AuthenticationError:
+                # Kantata did nothing with a call it refused with 401: this one request (never
+                # the view around it) goes again, once, with the token the provider renewed.
+                if renewed or not self._renew_auth():
+                    raise
+                renewed = True
             except NotFound:
                 # A DELETE whose earlier try may have gone through finds nothing left to
                 # delete: the outcome the caller asked for. After a 429 or 503 nothing was
@@ -150,6 +161,17 @@ class Requestor:
                 if delay is None:
                     raise
                 self._sleep(delay)
+
+    def _renew_auth(self) -> bool:
+        """Ask the token provider for a new token (as requests-oauthlib's auto-refresh
+        does); True when it gave one, which every later call of this client uses too."""
+        if self._token_provider is None:
+            return False
+        token = self._token_provider()
+        if not isinstance(token, str) or not token or any(c.isspace() for c in token):
+            return False
+        self._auth = BearerAuth(token)
+        return True
 
     def _send_once(
         self,

@@ -10,8 +10,8 @@ from kantata_admin.connections import crypto
 from kantata_admin.connections.errors import ReconnectNeeded
 from kantata_admin.connections.models import KantataConnection
 from kantata_admin.connections.oauth import TokenGrant, revoke_token
+from kantata_admin.connections.refresh import REFRESH_FAILED
 from kantata_admin.connections.services import (
-    REFRESH_FAILED,
     client_for,
     client_with_token,
     connection_save_checked,
