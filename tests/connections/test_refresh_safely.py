@@ -20,20 +20,15 @@ from kantata_admin.connections.services import (
     connection_save_checked,
 )
 from kantata_admin.kantata import track_calls
-from tests.connections.token_endpoint import TokenEndpoint, serve
+from tests.connections.token_endpoint import TokenEndpoint
 from tests.sandbox_harness import ADMIN_EMAIL
 
 
 @pytest.fixture
-def endpoint(sandbox_expiring, settings):
+def endpoint(sandbox_expiring, settings, token_endpoint) -> TokenEndpoint:
     """The expiring sandbox, its authorization server behind a recording stand-in."""
-    recorder = TokenEndpoint(sandbox_expiring.oauth_url)
-    server = serve(recorder)
     settings.KANTATA_API_URL = sandbox_expiring.api_url
-    settings.KANTATA_OAUTH_URL = recorder.url
-    yield recorder
-    server.shutdown()
-    server.server_close()
+    return token_endpoint(sandbox_expiring)
 
 
 def _connect(sandbox_expiring, member) -> tuple[KantataConnection, dict]:
