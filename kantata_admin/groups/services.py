@@ -71,7 +71,8 @@ class ValuesNotSaved(Exception):
 
 
 class AlreadyDeleted(Exception):
-    """The group was deleted elsewhere before this delete reached Kantata."""
+    """Kantata answered 404: the group is not in the member's account (deleted already, or
+    another account's id: Kantata does not say which)."""
 
 
 def _values_outcome(writes: ValueWrites) -> dict[str, Any]:
@@ -98,6 +99,15 @@ class UpdateResult:
     group: WorkspaceGroup
     # False when the form matched Kantata already: nothing was sent, nothing audited.
     written: bool
+
+
+def _account_of(actor: Any, account_id: str | None) -> str:
+    """The Kantata account every group entry records: given, or the actor's connection's
+    (a group's history shows only its own account's entries)."""
+    if account_id:
+        return account_id
+    connection = getattr(actor, "kantata_connection", None)
+    return str(getattr(connection, "account_id", "") or "")
 
 
 def _record_failure(error: KantataError, **entry: Any) -> None:
@@ -147,10 +157,11 @@ def _as_written(group: WorkspaceGroup, values: GroupValues) -> GroupValues:
 
 
 def workspace_group_create(
-    *, client: KantataClient, actor: Any, values: GroupValues, account_id: str = ""
+    *, client: KantataClient, actor: Any, values: GroupValues, account_id: str | None = None
 ) -> WorkspaceGroup:
     """Create a group: one POST. If its answer is lost, the client looks the group up by
     name and returns it only if this call made it, so a retry never makes a second one."""
+    account_id = _account_of(actor, account_id)
     try:
         group = client.workspace_groups.create(_create_payload(values), include=EDIT_INCLUDES)
     except KantataError as error:
@@ -188,7 +199,7 @@ def workspace_group_update(
     values: GroupValues,
     opened_updated_at: datetime | None,
     opened: GroupValues,
-    account_id: str = "",
+    account_id: str | None = None,
 ) -> UpdateResult:
     """Check the group, then write the difference: at most two calls.
 
@@ -196,6 +207,7 @@ def workspace_group_update(
     values are not the ones the form was opened with. To overwrite, the caller opens the
     form again on the current version (`StaleEdit.current`) and the member saves again.
     """
+    account_id = _account_of(actor, account_id)
     current: WorkspaceGroup | None = None
     # Only the custom fields on the form count, in the check as in the write.
     opened = replace(opened, custom_field_ids=values.custom_field_ids)
@@ -250,10 +262,11 @@ def workspace_group_update(
 
 
 def workspace_group_delete(
-    *, client: KantataClient, actor: Any, group_id: str, account_id: str = ""
+    *, client: KantataClient, actor: Any, group_id: str, account_id: str | None = None
 ) -> WorkspaceGroup:
     """Read the group's last values, then delete it: two calls. Raises `AlreadyDeleted`
     when either call finds it gone; the audit entry keeps the values it had."""
+    account_id = _account_of(actor, account_id)
     current: WorkspaceGroup | None = None
     try:
         current = client.workspace_groups.get(group_id, include=EDIT_INCLUDES)
