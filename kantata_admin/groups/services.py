@@ -25,6 +25,7 @@ from kantata_admin.groups.changes import (
     group_diff,
     reference_matching,
 )
+from kantata_admin.groups.read_back import delete_or_read_back, update_or_read_back
 from kantata_admin.groups.value_writes import ValueWrites, custom_values_write
 from kantata_admin.kantata import (
     AuthenticationError,
@@ -110,9 +111,14 @@ def _account_of(actor: Any, account_id: str | None) -> str:
     return str(getattr(connection, "account_id", "") or "")
 
 
+def _lost_note(answer_was_lost: bool) -> dict[str, str]:
+    # The entry says how its success is known when Kantata's answer never arrived whole.
+    return {"answer_lost": "read back: saved"} if answer_was_lost else {}
+
+
 def _record_failure(error: KantataError, **entry: Any) -> None:
-    # A 401 is not recorded: Kantata did nothing, and the connection middleware may refresh
-    # the token and run the view again (one change, one entry).
+    # A 401 is not recorded: Kantata did nothing with the call (the client has already
+    # renewed the token and resent it where it could), and the member reconnects.
     if not isinstance(error, AuthenticationError):
         audit_record(**entry, **audit_error_fields(error))
 
@@ -223,10 +229,10 @@ def workspace_group_update(
         group_unchanged = set(payload) == {"name"} and values.name == current.name
         if group_unchanged and not changed_custom_fields(held, values):
             return UpdateResult(group=current, written=False)
-        updated = (
-            current
+        updated, answer_was_lost = (
+            (current, False)
             if group_unchanged
-            else client.workspace_groups.update(group_id, payload, include=EDIT_INCLUDES)
+            else update_or_read_back(client, group_id, payload, current)
         )
     except KantataError as error:
         _record_failure(
@@ -247,7 +253,7 @@ def workspace_group_update(
     writes = custom_values_write(client, current, held, values)
     before = _as_written(current, values)
     now = writes.applied_to(_as_written(updated, values))
-    changes = group_diff(before, now)
+    changes = group_diff(before, now) | _lost_note(answer_was_lost)
     audit_record(
         actor=actor,
         action=Action.GROUP_UPDATE,
@@ -270,7 +276,7 @@ def workspace_group_delete(
     current: WorkspaceGroup | None = None
     try:
         current = client.workspace_groups.get(group_id, include=EDIT_INCLUDES)
-        client.workspace_groups.delete(group_id)
+        answer_was_lost = delete_or_read_back(client, group_id)
     except KantataError as error:
         last = GroupValues.from_group(current) if current is not None else None
         _record_failure(
@@ -291,6 +297,6 @@ def workspace_group_delete(
         account_id=account_id,
         group_id=group_id,
         group_name=current.name,
-        changes=group_diff(GroupValues.from_group(current), None),
+        changes=group_diff(GroupValues.from_group(current), None) | _lost_note(answer_was_lost),
     )
     return current

@@ -35,6 +35,9 @@ class KantataError(Exception):
     status: int | None = None
     # Seconds the API asked us to wait (429, 503), when it said.
     retry_after: float | None = None
+    # A write whose answer was lost or unreadable: True once what it would have made was
+    # looked for and not found (so it was not made), False while nobody knows.
+    write_checked: bool = False
 
     def __init__(
         self,
