@@ -6,6 +6,9 @@ Page views call `client_for(request.user)` and let its errors propagate. Here:
   refreshed and resent that one request where it could) marks the connection "needs
   reconnecting" and shows the prompt. A view is never run twice: it may have written
   before the refused call.
+A call this process could not even send, because as many as it allows were already in
+flight (`kantata.UpstreamBusy`, see `kantata.transport.CallSlots`), and that no view
+handled, becomes a 503 "Kantata OX is busy" page at once, rather than a thread held.
 A full page normally; for htmx the `#prompt` fragment, swapped into `#main`. The prompt
 answers 200 so htmx swaps it (it does not swap error statuses).
 """
@@ -21,7 +24,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from kantata_admin.connections.errors import ConnectionRequired, ReconnectNeeded
 from kantata_admin.connections.services import connection_mark_needs_reconnect
-from kantata_admin.kantata import AuthenticationError
+from kantata_admin.kantata import AuthenticationError, UpstreamBusy
+
+BUSY_RETRY_AFTER_SECONDS = 5
 
 
 class ConnectionPromptMiddleware:
@@ -37,7 +42,21 @@ class ConnectionPromptMiddleware:
             exception = ReconnectNeeded()
         if isinstance(exception, ConnectionRequired):
             return prompt_response(request, exception)
+        if isinstance(exception, UpstreamBusy):
+            return busy_response(request)
         return None
+
+
+def busy_response(request: HttpRequest) -> HttpResponse:
+    context = {
+        "status": 503,
+        "title": "Kantata OX is busy",
+        "message": "Too many pages are waiting for Kantata OX right now. Try again in a moment.",
+    }
+    response = render(request, "error.html", context, status=503)
+    response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
 
 
 def _return_path(request: HttpRequest) -> str:

@@ -10,6 +10,7 @@ from kantata_admin.kantata import (
     RateLimited,
     ServiceUnavailable,
     TransportError,
+    UpstreamBusy,
 )
 
 
@@ -29,6 +30,9 @@ def upstream_problem(error: KantataError, *, doing: str = "save") -> str:
         wait = f"about {round(error.retry_after)} seconds" if error.retry_after else "a minute"
         text = f"Kantata OX is receiving too many requests. {nothing_done}wait {wait}"
         text += f" and {doing} again."
+    elif isinstance(error, UpstreamBusy):
+        text = f"Kantata OX is busy: too many pages are waiting for it. {nothing_done}"
+        text += f"{doing} again in a moment." if nothing_done else "Try again in a moment."
     elif isinstance(error, ServiceUnavailable):
         advice = f"{nothing_done}{doing} again in a moment."
         text = f"Kantata OX is unavailable right now. {advice[0].upper()}{advice[1:]}"

@@ -139,6 +139,15 @@ class ServiceUnavailable(APIError):
         self.retry_after = retry_after
 
 
+class UpstreamBusy(ServiceUnavailable):
+    """This process already has as many calls to Kantata OX in flight as it allows
+    (`transport.call_slots`), and none ended within the short wait: nothing was sent. A
+    503 of our own, so every page already says "unavailable, try again in a moment"."""
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        super().__init__(message, status=503, **kwargs)
+
+
 class TransportError(KantataError):
     """No usable HTTP response arrived."""
 

@@ -27,6 +27,7 @@ from .errors import (
     NotModified,
     Timeout,
     TransportError,
+    UpstreamBusy,
     error_for_response,
     request_id_of,
 )
@@ -34,7 +35,14 @@ from .observability import Call, ClientCounters, record_call
 from .pagination import Page, iter_all, records_from_envelope
 from .records import Record
 from .retry import RetryPolicy
-from .transport import USER_AGENT, BearerAuth, check_base_url, session_for, transport_error
+from .transport import (
+    USER_AGENT,
+    BearerAuth,
+    call_slots,
+    check_base_url,
+    session_for,
+    transport_error,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +144,8 @@ class Requestor:
                 return self._send_once(
                     method, path, params, json, headers, retries=attempt, remaining=remaining
                 )
+            except UpstreamBusy:
+                raise  # waiting more for a slot would only hold this page's thread longer
             except AuthenticationError:
                 # Kantata did nothing with a call it refused with 401: this one request (never
                 # the view around it) goes again, once, with the token the provider renewed.
@@ -188,21 +198,10 @@ class Requestor:
         status: int | None = None
         request_id: str | None = None
         failure: TransportError | None = None
-        connect_timeout, read_timeout = self.timeout
         started = time.perf_counter()
         try:
-            response = session_for(self._origin).request(
-                method,
-                self.base_url + path,
-                params=params,
-                json=json,
-                headers=headers,
-                auth=self._auth,
-                # No attempt may outlive the call's deadline.
-                timeout=(min(connect_timeout, remaining), min(read_timeout, remaining)),
-                # A redirect could carry the request somewhere we did not check.
-                allow_redirects=False,
-            )
+            with call_slots.held(method, path):
+                response = self._send(method, path, params, json, headers, remaining)
             status = response.status_code
             request_id = request_id_of(response.headers)
         except requests.RequestException as exc:
@@ -215,6 +214,29 @@ class Requestor:
             # names the full URL with its query, and its frames hold the Authorization header.
             raise failure
         return self._decode(response, method, path)
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None,
+        json: Any,
+        headers: dict[str, str],
+        remaining: float,
+    ) -> requests.Response:
+        connect_timeout, read_timeout = self.timeout
+        return session_for(self._origin).request(
+            method,
+            self.base_url + path,
+            params=params,
+            json=json,
+            headers=headers,
+            auth=self._auth,
+            # No attempt may outlive the call's deadline.
+            timeout=(min(connect_timeout, remaining), min(read_timeout, remaining)),
+            # A redirect could carry the request somewhere we did not check.
+            allow_redirects=False,
+        )
 
     @staticmethod
     def _decode(response: requests.Response, method: str, path: str) -> Answer:

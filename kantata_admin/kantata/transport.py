@@ -6,6 +6,8 @@ from __future__ import annotations
 import ipaddress
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.cookiejar import CookiePolicy
 from urllib.parse import urlsplit
 
@@ -15,7 +17,14 @@ from requests.adapters import HTTPAdapter
 
 from kantata_admin import __version__
 
-from .errors import ConnectionFailed, InsecureBaseURL, Timeout, TLSOrProxyError, TransportError
+from .errors import (
+    ConnectionFailed,
+    InsecureBaseURL,
+    Timeout,
+    TLSOrProxyError,
+    TransportError,
+    UpstreamBusy,
+)
 
 USER_AGENT = f"KantataAdmin/{__version__} (+python-requests/{requests.__version__})"
 POOL_SIZE = 16
@@ -75,6 +84,50 @@ def session_for(origin: str) -> requests.Session:
         session.mount("https://", adapter)
         sessions[origin] = session
     return session
+
+
+# --- a per-process cap on calls in flight ------------------------------------------------
+
+
+class CallSlots:
+    """At most `limit` upstream calls at once in this process; a call finding none free
+    waits up to `wait` seconds, then fails fast with UpstreamBusy (nothing sent).
+
+    A web process serves its pages from a fixed set of threads. Each upstream call may wait
+    up to the read timeout; without a cap, a slow Kantata (or a sandbox served by the same
+    threads) lets the dashboard's own calls take every thread. Set the limit below the
+    server's thread count. Off (None) until configured.
+    """
+
+    def __init__(self) -> None:
+        self._semaphore: threading.BoundedSemaphore | None = None
+        self.limit: int | None = None
+        self.wait = 0.0
+
+    def configure(self, limit: int | None, *, wait: float) -> None:
+        self.limit = limit if limit and limit > 0 else None
+        self.wait = max(wait, 0.0)
+        self._semaphore = threading.BoundedSemaphore(self.limit) if self.limit else None
+
+    @contextmanager
+    def held(self, method: str, path: str) -> Iterator[None]:
+        semaphore = self._semaphore
+        if semaphore is None:
+            yield
+            return
+        if not semaphore.acquire(timeout=self.wait):
+            raise UpstreamBusy(
+                f"{self.limit} calls to Kantata OX already in flight; {method} {path} not sent",
+                method=method,
+                path=path,
+            )
+        try:
+            yield
+        finally:
+            semaphore.release()
+
+
+call_slots = CallSlots()
 
 
 class BearerAuth(requests.auth.AuthBase):
