@@ -10,7 +10,8 @@ group up by name).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from kantata_admin.groups.changes import EDIT_INCLUDES, GROUP_FIELDS
 from kantata_admin.kantata import (
@@ -94,21 +95,40 @@ def _holds(group: WorkspaceGroup, payload: dict[str, Any]) -> tuple[bool, bool]:
     return all(parts), any(parts)
 
 
+def _attempt[T](write: Callable[[], T]) -> tuple[T | None, KantataError | None]:
+    """(the write's result, None), or (None, the error) when its answer was lost."""
+    try:
+        return write(), None
+    except KantataError as error:
+        if not answer_lost(error):
+            raise
+        return None, error
+
+
+def _read_back(client: KantataClient, group_id: str, lost: KantataError) -> WorkspaceGroup | None:
+    """The group as Kantata holds it now, None when it is gone; if even that cannot be
+    read, the lost answer's own error stands."""
+    try:
+        return client.workspace_groups.get(group_id, include=EDIT_INCLUDES)
+    except NotFound:
+        return None
+    except KantataError:
+        raise lost from None
+
+
 def update_or_read_back(
     client: KantataClient, group_id: str, payload: dict[str, Any], before: WorkspaceGroup
 ) -> tuple[WorkspaceGroup, bool]:
     """PUT `payload`; after a lost answer, the group as read back when it holds all of it.
     Returns (group, answer_was_lost); raises WriteAnswerLost when it holds less."""
-    try:
-        return client.workspace_groups.update(group_id, payload, include=EDIT_INCLUDES), False
-    except KantataError as error:
-        if not answer_lost(error):
-            raise
-        lost = error
-    try:
-        now = client.workspace_groups.get(group_id, include=EDIT_INCLUDES)
-    except KantataError:
-        raise lost from None
+    updated, lost = _attempt(
+        lambda: client.workspace_groups.update(group_id, payload, include=EDIT_INCLUDES)
+    )
+    if lost is None:
+        return cast(WorkspaceGroup, updated), False
+    now = _read_back(client, group_id, lost)
+    if now is None:
+        raise lost  # deleted meanwhile: the update's own error says what happened
     changes = {k: v for k, v in payload.items() if k != "name" or v != before.name}
     holds_all, holds_some = _holds(now, changes)
     if holds_all:
@@ -121,17 +141,10 @@ def update_or_read_back(
 def delete_or_read_back(client: KantataClient, group_id: str) -> bool:
     """DELETE the group; after a lost answer, look: True when the answer was lost and the
     group is gone. Raises WriteAnswerLost (not deleted) when it is still there."""
-    try:
-        client.workspace_groups.delete(group_id)
+    _, lost = _attempt(lambda: client.workspace_groups.delete(group_id))
+    if lost is None:
         return False
-    except KantataError as error:
-        if not answer_lost(error):
-            raise
-        lost = error
-    try:
-        now = client.workspace_groups.get(group_id, include=EDIT_INCLUDES)
-    except NotFound:
+    now = _read_back(client, group_id, lost)
+    if now is None:
         return True
-    except KantataError:
-        raise lost from None
     raise WriteAnswerLost(lost, outcome=NOT_SAVED, now=now, doing="delete")

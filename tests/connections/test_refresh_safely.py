@@ -20,7 +20,7 @@ from kantata_admin.connections.services import (
     connection_save_checked,
 )
 from kantata_admin.kantata import track_calls
-from tests.connections.token_endpoint import TokenEndpoint
+from tests.connections.token_endpoint import TokenEndpoint, expire_access_token
 from tests.sandbox_harness import ADMIN_EMAIL
 
 
@@ -129,15 +129,7 @@ def test_a_401_renews_the_token_for_that_one_request_only(endpoint, sandbox_expi
     connection, answer = _connect(sandbox_expiring, viewer)
     _make_due(connection, timedelta(hours=1))  # so only the 401 can trigger a refresh
     client = client_for(viewer)
-    sandbox_expiring.manage(
-        "shell",
-        "-c",
-        "from django.utils import timezone; "
-        "from kantata_admin.sandbox.credentials import digest; "
-        "from kantata_admin.sandbox.models import AccessToken; "
-        f"AccessToken.objects.filter(token_hash=digest({answer['access_token']!r}))"
-        ".update(expires_at=timezone.now())",
-    )
+    expire_access_token(sandbox_expiring, answer["access_token"])
 
     with track_calls() as calls:
         me = client.users.me()

@@ -75,3 +75,16 @@ def serve(endpoint: TokenEndpoint):
     endpoint.url = f"http://127.0.0.1:{server.server_address[1]}"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def expire_access_token(sandbox, token: str) -> None:
+    """Make the sandbox treat `token` as expired from now on (its refresh token still works)."""
+    sandbox.manage(
+        "shell",
+        "-c",
+        "from django.utils import timezone; "
+        "from kantata_admin.sandbox.credentials import digest; "
+        "from kantata_admin.sandbox.models import AccessToken; "
+        f"AccessToken.objects.filter(token_hash=digest({token!r}))"
+        ".update(expires_at=timezone.now())",
+    )
