@@ -10,7 +10,7 @@ from kantata_admin.kantata.transport import call_slots
 # to end: below the server's thread count (gunicorn --threads 8), so the dashboard's own
 # upstream calls never hold every thread that serves it.
 DEFAULT_MAX_CONCURRENT_CALLS = 6
-DEFAULT_BUSY_WAIT_SECONDS = 5.0
+DEFAULT_BUSY_WAIT_SECONDS = 1.0
 
 
 class ConnectionsConfig(AppConfig):

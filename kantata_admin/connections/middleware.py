@@ -8,7 +8,9 @@ Page views call `client_for(request.user)` and let its errors propagate. Here:
   before the refused call.
 A call this process could not even send, because as many as it allows were already in
 flight (`kantata.UpstreamBusy`, see `kantata.transport.CallSlots`), and that no view
-handled, becomes a 503 "Kantata OX is busy" page at once, rather than a thread held.
+handled, becomes a 503 "Kantata OX is busy" page at once, rather than a thread held; an
+expired token the authorization server could not renew just now (RenewalUnavailable), a
+503 too, the connection left active.
 A full page normally; for htmx the `#prompt` fragment, swapped into `#main`. The prompt
 answers 200 so htmx swaps it (it does not swap error statuses).
 """
@@ -22,7 +24,11 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from kantata_admin.connections.errors import ConnectionRequired, ReconnectNeeded
+from kantata_admin.connections.errors import (
+    ConnectionRequired,
+    ReconnectNeeded,
+    RenewalUnavailable,
+)
 from kantata_admin.connections.services import connection_mark_needs_reconnect
 from kantata_admin.kantata import AuthenticationError, UpstreamBusy
 
@@ -43,16 +49,19 @@ class ConnectionPromptMiddleware:
         if isinstance(exception, ConnectionRequired):
             return prompt_response(request, exception)
         if isinstance(exception, UpstreamBusy):
-            return busy_response(request)
+            return unavailable_response(
+                request,
+                "Kantata OX is busy",
+                "Too many pages are waiting for Kantata OX right now. Try again in a moment.",
+            )
+        if isinstance(exception, RenewalUnavailable):
+            return unavailable_response(request, "Kantata OX did not answer", exception.message)
         return None
 
 
-def busy_response(request: HttpRequest) -> HttpResponse:
-    context = {
-        "status": 503,
-        "title": "Kantata OX is busy",
-        "message": "Too many pages are waiting for Kantata OX right now. Try again in a moment.",
-    }
+def unavailable_response(request: HttpRequest, title: str, message: str) -> HttpResponse:
+    """A 503 page for a passing upstream failure that no view handled."""
+    context = {"status": 503, "title": title, "message": message}
     response = render(request, "error.html", context, status=503)
     response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)

@@ -18,7 +18,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kantata_admin.connections import crypto
-from kantata_admin.connections.errors import ReconnectNeeded, TokenUnreadable
+from kantata_admin.connections.errors import (
+    ReconnectNeeded,
+    RenewalUnavailable,
+    TokenUnreadable,
+)
 from kantata_admin.connections.models import KantataConnection
 from kantata_admin.connections.oauth import (
     TokenEndpointUnavailable,
@@ -82,8 +86,15 @@ def _release(connection: KantataConnection, claim: datetime, **changes: object) 
     )
 
 
-def _await_refresh(connection: KantataConnection) -> KantataConnection:
-    """The row once another page's refresh is done (or after a short wait, as it is)."""
+def _still_valid(connection: KantataConnection) -> bool:
+    return connection.expires_at is not None and timezone.now() < connection.expires_at
+
+
+def _await_refresh(connection: KantataConnection, *, rejected: bool) -> KantataConnection:
+    """The row once another page's refresh is done (or after a short wait, as it is). A
+    page whose token still works does not wait: it goes on with it, holding no thread."""
+    if not rejected and _still_valid(connection):
+        return KantataConnection.objects.get(pk=connection.pk)
     give_up = time.monotonic() + REFRESH_WAIT_SECONDS
     while True:
         current = KantataConnection.objects.get(pk=connection.pk)
@@ -110,7 +121,7 @@ def connection_refresh(
     """
     claim = _claim(connection, rejected=rejected)
     if claim is None:
-        return _await_refresh(connection)
+        return _await_refresh(connection, rejected=rejected)
     try:
         refresh_token = crypto.unseal(
             connection.refresh_token_encrypted,
@@ -124,20 +135,19 @@ def connection_refresh(
     try:
         grant = refresh_access_token(refresh_token)
     except TokenEndpointUnavailable as exc:
-        if connection.expires_at and timezone.now() < connection.expires_at and not rejected:
-            # Early refresh only: the current token still works, try again later.
-            logger.warning("Kantata OX refresh postponed: %s", exc)
-            _release(connection, claim)
-            return KantataConnection.objects.get(pk=connection.pk)
-        failure: Exception = exc
+        # A passing failure: the connection stays as it is, and the next page tries again.
+        logger.warning("Kantata OX refresh postponed: %s", exc)
+        _release(connection, claim)
+        if _still_valid(connection) and not rejected:
+            return KantataConnection.objects.get(pk=connection.pk)  # early: the token works
+        raise RenewalUnavailable() from None
     except TokenRefused as exc:
-        failure = exc
-    else:
-        _store(connection, claim, grant)
-        return KantataConnection.objects.get(pk=connection.pk)
-    _release(connection, claim, status=KantataConnection.Status.NEEDS_RECONNECT)
-    logger.info("member %s: Kantata OX refresh failed: %s", connection.user_id, failure)
-    raise ReconnectNeeded(REFRESH_FAILED)
+        # Only the server's refusal ends the connection: the member reconnects.
+        _release(connection, claim, status=KantataConnection.Status.NEEDS_RECONNECT)
+        logger.info("member %s: Kantata OX refresh refused: %s", connection.user_id, exc)
+        raise ReconnectNeeded(REFRESH_FAILED) from None
+    _store(connection, claim, grant)
+    return KantataConnection.objects.get(pk=connection.pk)
 
 
 def _store(connection: KantataConnection, claim: datetime, grant: TokenGrant) -> None:
@@ -158,7 +168,9 @@ def _store(connection: KantataConnection, claim: datetime, grant: TokenGrant) ->
 
 class TokenRenewer:
     """The `token_provider` of a member's client: after a 401, one refresh, and the new
-    access token (None when there is none: the caller then shows the reconnect prompt)."""
+    access token (None when there is none: the caller then shows the reconnect prompt).
+    RenewalUnavailable (the token endpoint unreachable) goes through the client to the
+    connections middleware, which answers 503 without marking the connection."""
 
     def __init__(self, connection: KantataConnection) -> None:
         self._connection = connection

@@ -4,6 +4,7 @@ a token endpoint that is down leaves an early refresh for later; a 401 renews th
 inside the client for the one refused request."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -79,9 +80,12 @@ def test_two_refreshes_with_the_same_stale_row_spend_the_refresh_token_once(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_pages_refreshing_at_once_wait_for_one_refresh(endpoint, sandbox_expiring, viewer):
+@pytest.mark.parametrize("expired", [False, True], ids=["due", "expired"])
+def test_two_pages_refreshing_at_once_make_one_refresh(endpoint, sandbox_expiring, viewer, expired):
     connection, answer = _connect(sandbox_expiring, viewer)
     _make_due(connection)
+    if expired:  # as the dashboard reckons it (the sandbox still takes the token)
+        KantataConnection.objects.filter(pk=connection.pk).update(expires_at=timezone.now())
     endpoint.delay = 1.0  # the first refresh is still in flight when the second page looks
     tokens: list[str] = []
     failures: list[BaseException] = []
@@ -104,7 +108,12 @@ def test_two_pages_refreshing_at_once_wait_for_one_refresh(endpoint, sandbox_exp
 
     assert failures == []
     assert len(endpoint.grants("refresh_token")) == 1
-    assert len(set(tokens)) == 1 and tokens[0] != answer["access_token"]
+    renewed = _access(KantataConnection.objects.get(pk=connection.pk))
+    assert renewed != answer["access_token"]
+    if expired:  # the page that found the refresh in flight waited for its result
+        assert tokens == [renewed, renewed]
+    else:  # it went on at once with the token that still worked
+        assert set(tokens) <= {renewed, answer["access_token"]}
     assert KantataConnection.objects.get(pk=connection.pk).status == "active"
 
 
@@ -140,3 +149,40 @@ def test_a_401_renews_the_token_for_that_one_request_only(endpoint, sandbox_expi
     assert len(endpoint.grants("refresh_token")) == 1
     connection.refresh_from_db()
     assert _access(connection) != answer["access_token"] and connection.status == "active"
+
+
+@pytest.mark.urls("tests.connections.urls")
+def test_an_expired_token_with_the_token_endpoint_down_is_a_passing_503(
+    sandbox_expiring, settings, viewer, login
+):
+    settings.KANTATA_API_URL = sandbox_expiring.api_url
+    connection, _ = _connect(sandbox_expiring, viewer)
+    gone = timezone.now() - timedelta(seconds=1)
+    KantataConnection.objects.filter(pk=connection.pk).update(refresh_due_at=gone, expires_at=gone)
+    settings.KANTATA_OAUTH_URL = "http://127.0.0.1:9/sandbox"  # nothing listens on port 9
+
+    page = login(viewer).get("/test/whoami/")
+
+    assert page.status_code == 503
+    assert "could not renew your access just now" in page.content.decode()
+    connection.refresh_from_db()
+    assert connection.status == "active" and connection.refresh_claimed_until is None
+
+
+def test_a_page_whose_token_still_works_does_not_wait_for_a_refresh_in_flight(
+    sandbox_expiring, settings, viewer
+):
+    settings.KANTATA_API_URL = sandbox_expiring.api_url
+    connection, answer = _connect(sandbox_expiring, viewer)
+    _make_due(connection)
+    # Another page is renewing the tokens (its lease runs for a minute).
+    KantataConnection.objects.filter(pk=connection.pk).update(
+        refresh_claimed_until=timezone.now() + timedelta(minutes=1)
+    )
+
+    started = time.monotonic()
+    me = client_for(viewer).users.me()
+
+    assert time.monotonic() - started < 2  # not the 5 s a page with an expired token waits
+    assert me.email_address == ADMIN_EMAIL
+    assert _access(KantataConnection.objects.get(pk=connection.pk)) == answer["access_token"]
