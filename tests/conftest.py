@@ -126,7 +126,7 @@ def kantata_sandbox(sandbox, settings):
 
 @pytest.fixture(scope="session")
 def _connect_tokens(sandbox, token_pool):
-    """Unused sandbox tokens by e-mail, made ten at a time (each manage call costs ~1 s)."""
+    """Unused sandbox tokens by e-mail, made ten at a time (one request to the sandbox)."""
     pools = {ADMIN_EMAIL: token_pool}
 
     def take(email: str) -> str:

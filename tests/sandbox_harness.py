@@ -1,13 +1,15 @@
 """The Kantata OX sandbox as a real server process, for tests that speak HTTP to it.
 
-pytest-django's live_server flushes the database after every test, so the sandbox runs
-as its own gunicorn process with its own database (a fresh PostgreSQL database when
-this test run's DATABASE_URL is PostgreSQL, else a SQLite file), migrated and seeded
-once per session. Tests share the seeded data: writers create uniquely named groups.
+The sandbox is a service of its own, started as `make run` starts it: gunicorn serving
+`kantata_admin.sandbox.wsgi` under `kantata_admin.sandbox.settings`, with its own
+database (a fresh PostgreSQL database when this test run's DATABASE_URL is PostgreSQL,
+else a SQLite file), set up once per session by one `sandbox_setup` command. Tokens,
+applications, revocations and the clock go through its HTTP test controls
+(docs/sandbox.md). Tests share the seeded data: writers create uniquely named groups.
 """
 
-import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +25,8 @@ import requests
 
 from kantata_admin.sandbox.demo import (  # re-exported: tests import them from here
     ADMIN_EMAIL,
+    DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
     EDITOR_EMAIL,
     OTHER_ACCOUNT_EMAIL,
     READONLY_EMAIL,
@@ -45,10 +49,10 @@ __all__ = [
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
-# The defaults settings.py gives the dashboard application when KANTATA_SANDBOX is on
-# and no real credentials are set; the harness clears real ones for its server.
-DASHBOARD_CLIENT_ID = "kantata-admin-sandbox"
-DASHBOARD_CLIENT_SECRET = "sandbox-client-secret-not-for-production"
+# The dashboard's demo application, which the sandbox registers and the dashboard's
+# settings use with KANTATA_SANDBOX on and no real credentials (the harness clears them).
+DASHBOARD_CLIENT_ID = DEMO_CLIENT_ID
+DASHBOARD_CLIENT_SECRET = DEMO_CLIENT_SECRET
 STARTUP_TIMEOUT = 120.0
 # A client that gives up on an answer after IMPATIENT_TIMEOUT seconds, and a delay fault
 # that answers LATE_MS after the work is done: far apart, so that on a busy machine an
@@ -71,16 +75,26 @@ def listening_socket() -> socket.socket:
     return socket.create_server(("127.0.0.1", 0), backlog=128)
 
 
+SANDBOX_SETTINGS = "kantata_admin.sandbox.settings"
+SANDBOX_WSGI = "kantata_admin.sandbox.wsgi"
+
+
 def spawn_gunicorn(
-    listener: socket.socket, env: dict[str, str], *options: str, stderr=subprocess.DEVNULL
+    listener: socket.socket,
+    env: dict[str, str],
+    *options: str,
+    stderr=subprocess.DEVNULL,
+    app: str = SANDBOX_WSGI,
 ) -> subprocess.Popen:
-    """gunicorn serving the project on `listener`."""
+    """gunicorn serving `app` (the sandbox service unless told) on `listener`."""
     fd = listener.fileno()
     return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "kantata_admin.wsgi", "--bind", f"fd://{fd}", *options],
+        [sys.executable, "-m", "gunicorn", app, "--bind", f"fd://{fd}", *options],
         cwd=ROOT,
         env=env,
         pass_fds=(fd,),
+        # Its own process group: kill() takes down the master and its workers together.
+        start_new_session=True,
         stdout=subprocess.DEVNULL,
         stderr=stderr,
     )
@@ -145,7 +159,8 @@ def _drop_postgres(name: str) -> None:
 
 @dataclass
 class SandboxServer:
-    """One sandbox process; `url` is the sandbox root, `api_url` the API base."""
+    """One sandbox process; `url` is the sandbox's root (its own origin, as Kantata's
+    hosts), `api_url` the API base."""
 
     workdir: Path
     groups: int = 250
@@ -156,9 +171,12 @@ class SandboxServer:
     database_url: str = ""
     pg_database: str | None = None
     session: requests.Session = field(default_factory=requests.Session)
-    seed_output: str = ""  # what sandbox_seed printed, including how long it took
+    seed_output: str = ""  # what sandbox_setup printed, including how long seeding took
     # Settings of this server (and its manage.py commands), e.g. KANTATA_SANDBOX_TOKEN_TTL.
     extra_env: dict[str, str] = field(default_factory=dict)
+    # The dashboard's PORT as the sandbox knows it: the seed registers the dashboard's
+    # callbacks on it (tests register the live server's own with register_redirect_uri).
+    dashboard_port: int = 8000
 
     def __post_init__(self) -> None:
         self.port = self.listener.getsockname()[1]
@@ -169,7 +187,7 @@ class SandboxServer:
 
     @property
     def url(self) -> str:
-        return f"{self.base}/sandbox"
+        return self.base
 
     @property
     def api_url(self) -> str:
@@ -184,16 +202,16 @@ class SandboxServer:
         env = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith(("KANTATA_", "DJANGO_", "PYTEST_")) and key != "DATABASE_URL"
+            if not key.startswith(("KANTATA_", "DJANGO_", "PYTEST_", "SANDBOX_"))
+            and key != "DATABASE_URL"
         }
         env.update(
             DEBUG="true",
-            KANTATA_SANDBOX="true",
-            PORT=str(self.port),
-            DATABASE_URL=self.database_url,
-            CACHE_KEY_PREFIX=f"sandbox-test-{uuid.uuid4().hex[:12]}",
-            DJANGO_SETTINGS_MODULE="kantata_admin.settings",
-            MFA_REQUIRED="false",
+            PORT=str(self.dashboard_port),
+            SANDBOX_PORT=str(self.port),
+            SANDBOX_DATABASE_URL=self.database_url,
+            SANDBOX_CACHE_KEY_PREFIX=f"sandbox-test-{uuid.uuid4().hex[:12]}",
+            DJANGO_SETTINGS_MODULE=SANDBOX_SETTINGS,
             LOG_LEVEL="WARNING",
             PYTHONUNBUFFERED="1",
         )
@@ -211,16 +229,18 @@ class SandboxServer:
         if not self.database_url:
             self.pg_database = None
             self.database_url = f"sqlite:///{self.workdir / 'sandbox.sqlite3'}"
-        self.manage("migrate", "--no-input", "-v", "0")
         self.seed_output = self.manage(
-            "sandbox_seed", "--groups", str(self.groups), "--seed", str(self.seed)
+            "sandbox_setup", "--groups", str(self.groups), "--seed", str(self.seed)
         )
-        self._stderr = (self.workdir / "gunicorn.stderr").open("w+")
+        self._stderr = (self.workdir / "gunicorn.stderr").open("a+")
+        self._spawn()
+
+    def _spawn(self) -> None:
         self.process = spawn_gunicorn(
             self.listener,
             self.env(),
             *("--workers", "1", "--threads", "16", "--worker-class", "gthread"),
-            *("--timeout", "120", "--keep-alive", "30"),
+            *("--timeout", "120", "--keep-alive", "30", "--no-control-socket"),
             stderr=self._stderr,
         )
         wait_until_serving(self.base, self.process, self.server_log)
@@ -230,7 +250,7 @@ class SandboxServer:
         self._stderr.flush()
         return (self.workdir / "gunicorn.stderr").read_text()
 
-    def stop(self) -> None:
+    def _end_process(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -238,6 +258,24 @@ class SandboxServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def kill(self) -> None:
+        """Take the sandbox down as a crash would: its process killed, its port closed (a
+        caller's connection is then refused). `restart()` brings it back."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)  # gunicorn's worker holds the port too
+            self.process.wait()
+        self.listener.close()
+        self.session.close()
+
+    def restart(self) -> None:
+        """After `kill()`: the same port and database served by a new process (its
+        clock back at the real time)."""
+        self.listener = socket.create_server(("127.0.0.1", self.port), backlog=128)
+        self._spawn()
+
+    def stop(self) -> None:
+        self._end_process()
         self.session.close()
         self.listener.close()
         if getattr(self, "_stderr", None):
@@ -248,7 +286,8 @@ class SandboxServer:
     # --- helpers for tests -----------------------------------------------------------
 
     def manage(self, *args: str) -> str:
-        """Run a manage.py command against the sandbox database; returns its stdout."""
+        """Run a manage.py command under the sandbox's settings (its database); returns
+        its stdout. Tests use the HTTP controls below; this is for set-up and oracles."""
         result = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
@@ -263,30 +302,57 @@ class SandboxServer:
             )
         return result.stdout
 
+    def control(self, path: str, body: dict | None = None) -> dict:
+        """POST (or, without a body, GET) one of the sandbox's /controls/ endpoints."""
+        url = f"{self.url}/controls/{path}"
+        if body is None:
+            response = self.session.get(url, timeout=60)
+        else:
+            response = self.session.post(url, json=body, timeout=60)
+        if not response.ok:
+            raise RuntimeError(f"{path} control: {response.status_code} {response.text[:500]}")
+        return response.json()
+
     def token(self, email: str = ADMIN_EMAIL) -> str:
         """A new personal bearer token for a seeded user."""
-        return self.manage("sandbox_token", email).strip()
+        return self.tokens(email, 1)[0]
 
     def tokens(self, email: str, count: int) -> list[str]:
-        """`count` new tokens for one user in one command (each manage call costs ~1 s)."""
-        return self.manage("sandbox_token", email, "--count", str(count)).split()
+        """`count` new tokens for one user in one request."""
+        return self.control("tokens", {"email": email, "count": count})["tokens"]
 
     def token_answer(self, email: str = ADMIN_EMAIL) -> dict:
         """A new token issued to the dashboard application, as the token endpoint answers
         it: with `refresh_token`, `expires_in` and `created_at` when tokens expire."""
-        return json.loads(self.manage("sandbox_token", email, "--dashboard"))
+        return self.control("tokens", {"email": email, "dashboard": True})["answers"][0]
 
     def register_redirect_uri(self, client_id: str, uri: str) -> None:
-        self.manage("sandbox_application", client_id, f"--add-redirect-uri={uri}")
+        self.control("applications", {"client_id": client_id, "redirect_uris": [uri]})
 
     def register_application(
         self, client_id: str, secret: str, redirect_uris: list[str], name: str = "Test app"
     ) -> None:
-        # Option=value: a random secret may begin with "-", which argparse would otherwise
-        # read as an option of its own (a CI run failed on exactly that).
-        args = ["sandbox_application", client_id, f"--secret={secret}", f"--name={name}"]
-        args += [f"--add-redirect-uri={uri}" for uri in redirect_uris]
-        self.manage(*args)
+        self.control(
+            "applications",
+            {
+                "client_id": client_id,
+                "secret": secret,
+                "name": name,
+                "redirect_uris": redirect_uris,
+            },
+        )
+
+    def revoke_access(self, email: str, client_id: str) -> int:
+        """Revoke an application's access for a user (as its applications page does)."""
+        return self.control("revocations", {"email": email, "client_id": client_id})["revoked"]
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the sandbox's clock forward: token and code lifetimes run out at once."""
+        self.control("clock", {"advance_seconds": seconds})
+
+    def clock_offset(self) -> float:
+        """Seconds the sandbox's clock is ahead of the real time."""
+        return self.control("clock")["offset_seconds"]
 
     def fault(self, token: str, **body) -> dict:
         """Make the next API calls with `token` misbehave; see docs/sandbox.md."""

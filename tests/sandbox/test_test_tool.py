@@ -44,6 +44,22 @@ def test_the_sandbox_refuses_to_start_with_debug_off():
     assert "KANTATA_SANDBOX=true needs DEBUG=true" in result.stderr
 
 
+def test_the_sandbox_service_refuses_to_start_with_debug_off():
+    """The sandbox's own settings (its service) refuse DEBUG=false, saying why."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    env.update(DEBUG="false")
+    result = subprocess.run(
+        [sys.executable, "-m", "kantata_admin.sandbox", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "The Kantata OX sandbox needs DEBUG=true" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
@@ -105,13 +121,13 @@ def test_failed_sign_ins_are_counted_like_the_dashboards(sandbox):
 @pytest.mark.django_db
 def test_sandbox_latency_is_added_to_every_api_answer(settings):
     """KANTATA_SANDBOX_LATENCY_MS delays each API answer by that much."""
-    settings.ROOT_URLCONF = "tests.sandbox.urlconf"
+    settings.ROOT_URLCONF = "kantata_admin.sandbox.root_urls"
     fixture = factories.build(groups=1)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {fixture.token}")
 
     def timed() -> float:
         started = time.perf_counter()
-        assert client.get("/sandbox/api/v1/users/me.json").status_code == 200
+        assert client.get("/api/v1/users/me.json").status_code == 200
         return time.perf_counter() - started
 
     settings.KANTATA_SANDBOX_LATENCY_MS = 300
