@@ -1,8 +1,10 @@
 # Two commands do all set-up on a fresh machine with Python 3.13 and make:
-#   make run    serve the product (with the Kantata OX sandbox and demo data)
+#   make run    serve the product: the dashboard on PORT and the Kantata OX sandbox, a
+#               service of its own, on SANDBOX_PORT (every process in Procfile, by honcho)
 #   make test   run the whole test suite
 PORT ?= 8000
-export PORT
+SANDBOX_PORT ?= 8001
+export PORT SANDBOX_PORT
 export UV_PYTHON_DOWNLOADS ?= never
 
 # uv itself: the one on PATH if it works, else a private copy installed with pip.
@@ -18,11 +20,11 @@ MANAGE := $(UV) run --locked python manage.py
 sync: $(if $(filter uv,$(UV)),,.uv-bootstrap/bin/uv)
 	$(UV) sync --locked
 
+# demo_setup also migrates and seeds the sandbox's own database, under its own settings.
 run: sync
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_setup --port $(PORT)
-	$(UV) run --locked gunicorn kantata_admin.wsgi --bind 127.0.0.1:$(PORT) \
-		--worker-class gthread --workers 1 --threads 8 --access-logfile - --forwarded-allow-ips ""
+	$(UV) run --locked honcho start
 
 test: sync
 	$(UV) run --locked pytest
@@ -36,4 +38,4 @@ format: sync
 	$(UV) run --locked ruff check --fix .
 
 clean:
-	rm -rf .venv .uv-bootstrap db.sqlite3 db.sqlite3-* staticfiles
+	rm -rf .venv .uv-bootstrap db.sqlite3 db.sqlite3-* sandbox.sqlite3 sandbox.sqlite3-* staticfiles
