@@ -11,7 +11,7 @@ export UV_PYTHON_DOWNLOADS ?= never
 UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo .uv-bootstrap/bin/uv)
 MANAGE := $(UV) run --locked python manage.py
 
-.PHONY: run test lint format sync clean
+.PHONY: run test fuzz lint format sync clean
 
 .uv-bootstrap/bin/uv:
 	python3 -m venv .uv-bootstrap
@@ -28,6 +28,10 @@ run: sync
 
 test: sync
 	$(UV) run --locked pytest
+
+# The large property-test runs, outside the default one (tests/sandbox/test_no_5xx.py).
+fuzz: sync
+	$(UV) run --locked pytest tests/sandbox/test_no_5xx.py --hypothesis-profile=thorough
 
 lint: sync
 	$(UV) run --locked ruff check .
