@@ -3,6 +3,7 @@ sandbox's (kantata_admin/sandbox/settings.py), which are two separate services."
 
 import os
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -43,3 +44,17 @@ def env_float(name: str, default: float) -> float:
         return float(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
+
+
+def database_from_url(url: str, conn_max_age: int) -> dict:
+    """A DATABASES entry for `url`; SQLite tuned for the threads of one server."""
+    database = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # Threads of one server write to the same file: wait for the lock instead of failing.
+        database["CONN_MAX_AGE"] = 0
+        database["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    return database

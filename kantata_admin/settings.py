@@ -10,12 +10,11 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from kantata_admin.core.email_url import parse_email_url
-from kantata_admin.env import env_bool, env_float, env_int, env_list
+from kantata_admin.env import database_from_url, env_bool, env_float, env_int, env_list
 from kantata_admin.sandbox.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -98,20 +97,11 @@ TEMPLATES = [
 # --- Data: SQLite and local memory by default, PostgreSQL and Redis by URL ------------
 
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database_from_url(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Threads of one server write to the same file: wait for the lock instead of failing.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

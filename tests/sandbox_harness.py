@@ -390,9 +390,11 @@ class SandboxServer:
         return session
 
 
-def _serve(
+def serve(
     tmp_path_factory: pytest.TempPathFactory, name: str, groups: int, **env: str
-) -> Iterator:
+) -> Iterator[SandboxServer]:
+    """A sandbox server of `groups` groups for the length of a fixture (yield from it):
+    the session's below, or a module's own where a test takes it down or revokes."""
     server = SandboxServer(workdir=tmp_path_factory.mktemp(name), groups=groups, extra_env=env)
     try:
         server.start()
@@ -404,20 +406,20 @@ def _serve(
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     """The sandbox, seeded with the default demo data (seed 1)."""
-    yield from _serve(tmp_path_factory, "sandbox", 250)
+    yield from serve(tmp_path_factory, "sandbox", 250)
 
 
 @pytest.fixture(scope="session")
 def sandbox_10k(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     """A second sandbox seeded with 10,000 groups; started only when a test asks."""
-    yield from _serve(tmp_path_factory, "sandbox_10k", 10_000)
+    yield from serve(tmp_path_factory, "sandbox_10k", 10_000)
 
 
 @pytest.fixture(scope="session")
 def sandbox_expiring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     """A small second sandbox (10 groups) whose access tokens expire after
     EXPIRING_TOKEN_TTL seconds and come with refresh tokens; started only when asked."""
-    yield from _serve(
+    yield from serve(
         tmp_path_factory,
         "sandbox_expiring",
         10,

@@ -10,10 +10,9 @@ tool and refuses DEBUG=false.
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from kantata_admin.env import env_bool, env_int, env_list
+from kantata_admin.env import database_from_url, env_bool, env_int, env_list
 from kantata_admin.sandbox.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -59,20 +58,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database_from_url(
         os.environ.get("SANDBOX_DATABASE_URL") or f"sqlite:///{BASE_DIR / 'sandbox.sqlite3'}",
         conn_max_age=60,
-        conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Threads of one server write to the same file: wait for the lock instead of failing.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Only the sign-in page's failure counters live in the cache.

@@ -11,19 +11,14 @@ from allauth.account.models import EmailAddress
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
-from tests.sandbox_harness import ADMIN_EMAIL, DASHBOARD_CLIENT_ID, SANDBOX_PASSWORD, SandboxServer
+from tests.sandbox_harness import ADMIN_EMAIL, DASHBOARD_CLIENT_ID, SANDBOX_PASSWORD, serve
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def own_sandbox(tmp_path_factory):
-    server = SandboxServer(workdir=tmp_path_factory.mktemp("connect_sandbox"), groups=30)
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
+    yield from serve(tmp_path_factory, "connect_sandbox", 30)
 
 
 @pytest.fixture

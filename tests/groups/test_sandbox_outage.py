@@ -8,19 +8,14 @@ import pytest
 from kantata_admin.connections.oauth import TokenGrant
 from kantata_admin.connections.services import connection_save_checked
 from tests.groups.browse_fixtures import listed_ids
-from tests.sandbox_harness import ADMIN_EMAIL, SandboxServer
+from tests.sandbox_harness import ADMIN_EMAIL, serve
 
 UNREACHABLE = "Kantata OX could not be reached"
 
 
 @pytest.fixture(scope="module")
 def own_sandbox(tmp_path_factory):
-    server = SandboxServer(workdir=tmp_path_factory.mktemp("outage_sandbox"), groups=10)
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
+    yield from serve(tmp_path_factory, "outage_sandbox", 10)
 
 
 @pytest.fixture

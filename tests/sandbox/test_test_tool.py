@@ -20,10 +20,23 @@ from tests.sandbox_harness import SANDBOX_PASSWORD
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _check(command: list[str], **env: str) -> subprocess.CompletedProcess:
+    """`command` (a manage.py) running `check` in a process of its own, with `env`."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    return subprocess.run(
+        [sys.executable, *command, "check"],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_the_sandbox_refuses_to_start_with_debug_off():
     """KANTATA_SANDBOX on with DEBUG=false stops the process with a clear message."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
-    env.update(
+    result = _check(
+        ["manage.py"],
         DEBUG="false",
         KANTATA_SANDBOX="true",
         SECRET_KEY="x" * 60,
@@ -32,30 +45,13 @@ def test_the_sandbox_refuses_to_start_with_debug_off():
         KANTATA_CLIENT_ID="client-id",
         KANTATA_CLIENT_SECRET="client-secret",
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
     assert result.returncode != 0
     assert "KANTATA_SANDBOX=true needs DEBUG=true" in result.stderr
 
 
 def test_the_sandbox_service_refuses_to_start_with_debug_off():
     """The sandbox's own settings (its service) refuse DEBUG=false, saying why."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
-    env.update(DEBUG="false")
-    result = subprocess.run(
-        [sys.executable, "-m", "kantata_admin.sandbox", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _check(["-m", "kantata_admin.sandbox"], DEBUG="false")
     assert result.returncode != 0
     assert "The Kantata OX sandbox needs DEBUG=true" in result.stderr
 
