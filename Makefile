@@ -26,8 +26,13 @@ run: sync
 	$(MANAGE) demo_setup --port $(PORT)
 	$(UV) run --locked honcho start
 
+# The suite mostly waits on HTTP (the sandbox is another process), so it runs in
+# TEST_WORKERS pytest-xdist workers, each with its own test database and sandboxes (a
+# worker starts the session's sandboxes it needs: the small expiring one and the 10,000
+# groups one may start on both).
+TEST_WORKERS ?= 2
 test: sync
-	$(UV) run --locked pytest
+	$(UV) run --locked pytest -n $(TEST_WORKERS)
 
 # The large property-test runs, outside the default one (tests/sandbox/test_no_5xx.py).
 fuzz: sync
