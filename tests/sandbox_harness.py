@@ -13,12 +13,10 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
@@ -31,6 +29,16 @@ from kantata_admin.sandbox.demo import (  # re-exported: tests import them from 
     OTHER_ACCOUNT_EMAIL,
     READONLY_EMAIL,
     SANDBOX_PASSWORD,
+)
+from tests.sandbox_process import (  # re-exported: tests import them from here
+    ROOT,
+    SANDBOX_SETTINGS,
+    drop_postgres,
+    listening_socket,
+    postgres_url_for,
+    spawn_gunicorn,
+    wait_for_a_fresh_minute,
+    wait_until_serving,
 )
 
 __all__ = [
@@ -45,15 +53,16 @@ __all__ = [
     "READONLY_EMAIL",
     "SANDBOX_PASSWORD",
     "SandboxServer",
+    "listening_socket",
+    "spawn_gunicorn",
     "unique_name",
+    "wait_until_serving",
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
 # The dashboard's demo application, which the sandbox registers and the dashboard's
 # settings use with KANTATA_SANDBOX on and no real credentials (the harness clears them).
 DASHBOARD_CLIENT_ID = DEMO_CLIENT_ID
 DASHBOARD_CLIENT_SECRET = DEMO_CLIENT_SECRET
-STARTUP_TIMEOUT = 120.0
 # A client that gives up on an answer after IMPATIENT_TIMEOUT seconds, and a delay fault
 # that answers LATE_MS after the work is done: far apart, so that on a busy machine an
 # ordinary answer still comes in time and the delayed one never does.
@@ -64,97 +73,6 @@ TOKEN_POOL_SIZE = 60
 # Seconds an access token of the `sandbox_expiring` server lives: short enough to wait
 # out in a test, long enough that a busy machine still uses a new token in time.
 EXPIRING_TOKEN_TTL = 8
-
-
-def listening_socket() -> socket.socket:
-    """A loopback socket on a free port, already listening, for gunicorn to inherit.
-
-    Handing gunicorn the bound socket (`--bind fd://N`) leaves no window in which
-    another process could take a port picked in advance.
-    """
-    return socket.create_server(("127.0.0.1", 0), backlog=128)
-
-
-SANDBOX_SETTINGS = "kantata_admin.sandbox.settings"
-SANDBOX_WSGI = "kantata_admin.sandbox.wsgi"
-
-
-def spawn_gunicorn(
-    listener: socket.socket,
-    env: dict[str, str],
-    *options: str,
-    stderr=subprocess.DEVNULL,
-    app: str = SANDBOX_WSGI,
-) -> subprocess.Popen:
-    """gunicorn serving `app` (the sandbox service unless told) on `listener`."""
-    fd = listener.fileno()
-    return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", app, "--bind", f"fd://{fd}", *options],
-        cwd=ROOT,
-        env=env,
-        pass_fds=(fd,),
-        # Its own process group: kill() takes down the master and its workers together.
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=stderr,
-    )
-
-
-FRESH_MINUTE_SECONDS = 10
-
-
-def wait_for_a_fresh_minute(need_seconds: float = FRESH_MINUTE_SECONDS) -> None:
-    """Sleep into the next calendar minute when fewer than `need_seconds` are left."""
-    left = 60 - time.time() % 60
-    if left < need_seconds:
-        time.sleep(left + 0.05)
-
-
-def wait_until_serving(base: str, process: subprocess.Popen, describe=lambda: "") -> None:
-    """Poll `base`/healthz until it answers 200, the process exits, or time runs out.
-
-    gunicorn binds its socket before its worker has imported Django, so on a busy
-    machine a request can be accepted and then wait: a read timeout means "not yet",
-    exactly like a refused connection.
-    """
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    last = "no answer"
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited early:\n{describe()}")
-        try:
-            response = requests.get(f"{base}/healthz", timeout=5)
-        except requests.RequestException as exc:
-            last = repr(exc)
-        else:
-            if response.status_code == 200:
-                return
-            last = f"{response.status_code} {response.text[:200]}"
-        time.sleep(0.1)
-    raise RuntimeError(
-        f"server did not answer /healthz in {STARTUP_TIMEOUT:.0f} s ({last}):\n{describe()}"
-    )
-
-
-def _postgres_url_for(name: str) -> str | None:
-    """A URL for database `name` on the test run's PostgreSQL server, created fresh."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
-        return None
-    import psycopg  # only needed when PostgreSQL is in use
-
-    parts = urlsplit(url)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def _drop_postgres(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @dataclass
@@ -225,7 +143,7 @@ class SandboxServer:
     def start(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.pg_database = f"kantata_sandbox_test_{os.getpid()}_{self.port}"
-        self.database_url = _postgres_url_for(self.pg_database) or ""
+        self.database_url = postgres_url_for(self.pg_database) or ""
         if not self.database_url:
             self.pg_database = None
             self.database_url = f"sqlite:///{self.workdir / 'sandbox.sqlite3'}"
@@ -281,7 +199,7 @@ class SandboxServer:
         if getattr(self, "_stderr", None):
             self._stderr.close()
         if self.pg_database:
-            _drop_postgres(self.pg_database)
+            drop_postgres(self.pg_database)
 
     # --- helpers for tests -----------------------------------------------------------
 
