@@ -17,7 +17,6 @@ from kantata_admin.connections.services import (
     connection_save_checked,
 )
 from kantata_admin.kantata import AuthenticationError
-from tests.connections.token_endpoint import expire_access_token
 from tests.sandbox_harness import ADMIN_EMAIL, EXPIRING_TOKEN_TTL
 
 
@@ -81,7 +80,7 @@ def test_the_token_is_refreshed_before_it_expires(expiring_connection, viewer):
 def test_a_401_refreshes_once_and_the_page_carries_on(expiring_connection, expiring, viewer, login):
     connection, answer = expiring_connection
     _make_due(connection, timedelta(hours=1))  # so only the 401 can trigger it
-    expire_access_token(expiring, answer["access_token"])
+    expiring.advance_clock(EXPIRING_TOKEN_TTL + 1)  # the access token has expired upstream
 
     response = login(viewer).get("/test/whoami/")
 
