@@ -11,15 +11,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from kantata_admin.groups.read_back import NOT_SAVED, WriteAnswerLost
 from kantata_admin.groups.value_writes import ValueWrites
 from kantata_admin.kantata import (
     BadRequest,
     KantataError,
+    MalformedResponse,
     PermissionDenied,
     RateLimited,
     ServiceUnavailable,
     Timeout,
     TransportError,
+    UpstreamBusy,
 )
 
 logger = logging.getLogger(__name__)
@@ -67,7 +70,7 @@ def _said(error: KantataError) -> str:
 
 
 def _title(error: KantataError, doing: str) -> str:
-    if isinstance(error, RateLimited):
+    if isinstance(error, RateLimited | UpstreamBusy):
         return "Kantata OX is busy"
     if isinstance(error, ServiceUnavailable):
         return "Kantata OX is unavailable"
@@ -90,11 +93,33 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _answer_lost(error: KantataError, doing: str) -> str:
+    """A write whose answer was lost or unreadable, as the group read back says it stands
+    ("saved" goes on as a success; these are the other outcomes)."""
+    lost = "Kantata OX's answer was lost"
+    if isinstance(error, WriteAnswerLost) and error.outcome == NOT_SAVED:
+        if error.doing == "delete":
+            return f"{lost}, and the group is still there: it was not deleted. Delete again."
+        return f"{lost}, and the group holds none of this change: nothing was saved. Save again."
+    if isinstance(error, WriteAnswerLost):
+        return (
+            f"{lost}, and the group holds part of this change: it may have been saved. "
+            f"Kantata OX holds now: {error.holds_now()}. Check the form before saving again."
+        )
+    if doing == "create" and error.write_checked:
+        return f"{lost}, and no group it made was found: nothing was created. Create again."
+    if doing == "create":
+        return f"{lost}. The group may have been created: look for it in the list first."
+    return f"{lost}, so the {doing} may or may not have gone through. Open the group to check."
+
+
 def _situation_and_advice(
     error: KantataError, doing: str, *, writing: bool, done: str
 ) -> tuple[str, str]:
     """What happened, and what to do now. `done` says what a failed write had done
     ("Nothing was saved: "), "" when part of it went through."""
+    if writing and isinstance(error, WriteAnswerLost | MalformedResponse):
+        return _answer_lost(error, doing), ""
     if isinstance(error, PermissionDenied):
         if writing:
             what = "create workspace groups" if doing == "create" else "change this group"
@@ -104,6 +129,9 @@ def _situation_and_advice(
     if isinstance(error, RateLimited):
         wait = f"about {round(error.retry_after)} seconds" if error.retry_after else "a minute"
         return "Kantata OX is receiving too many requests.", f"{done}wait {wait} and {doing} again."
+    if isinstance(error, UpstreamBusy):
+        again = f"{done}{doing} again in a moment." if done else "try again in a moment."
+        return "Too many pages are waiting for Kantata OX right now.", again
     if isinstance(error, ServiceUnavailable):
         return "Kantata OX is unavailable right now.", f"{done}{doing} again in a moment."
     if isinstance(error, TransportError) and writing and doing == "create":
@@ -168,12 +196,14 @@ def values_problem(
         return f"{text} Correct them below and save again."
     if isinstance(error, PermissionDenied):
         why = "Your Kantata account may not change them."
-    elif isinstance(error, TransportError):
+    elif isinstance(error, MalformedResponse) and error.write_checked:
+        why = "Kantata OX's answer was lost, and they were not found there: save them again."
+    elif isinstance(error, TransportError | MalformedResponse):
         why = (
-            "Kantata OX did not answer in time, so the last of them may have been saved: "
+            "Kantata OX's answer did not arrive whole, so the last of them may have been saved: "
             "open the group in another tab to check before saving again."
         )
-    elif isinstance(error, RateLimited | ServiceUnavailable):
+    elif isinstance(error, RateLimited | ServiceUnavailable):  # UpstreamBusy too
         situation, advice = _situation_and_advice(error, "save", writing=True, done="")
         why = f"{situation[:-1]}: {advice}"
     else:
