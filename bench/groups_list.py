@@ -32,9 +32,12 @@ from tests.sandbox_harness import SandboxServer, wait_until_serving
 PAGE = "/groups/"
 QUERY = {"per_page": "20", "include": "workspaces", "order": "name:asc"}
 API_QUERY = {"include": "workspaces", "order": "name:asc", "page": "1", "per_page": "20"}
-# `make run`'s gunicorn (Makefile), minus the access log's terminal.
 GUNICORN = (sys.executable, "-m", "gunicorn", "kantata_admin.wsgi")
-MAKE_RUN_OPTIONS = ("--worker-class", "gthread", "--workers", "1", "--threads", "8")
+# `make run`'s dashboard (the Procfile's web line); its access log goes nowhere here.
+MAKE_RUN_OPTIONS = (
+    *("--worker-class", "gthread", "--workers", "1", "--threads", "8"),
+    *("--access-logfile", "-", "--forwarded-allow-ips", "", "--no-control-socket"),
+)
 
 
 def _median_ms(samples: list[float]) -> float:
@@ -61,6 +64,7 @@ def start_dashboard(port: int, sandbox: SandboxServer) -> subprocess.Popen:
         KANTATA_OAUTH_URL=sandbox.oauth_url,
         KANTATA_API_URL=sandbox.api_url,
         PORT=str(port),
+        SANDBOX_PORT=str(sandbox.port),
         LOG_LEVEL="WARNING",
         MFA_REQUIRED="false",
     )
