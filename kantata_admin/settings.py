@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "kantata_admin.core",
     "kantata_admin.groups",
     "kantata_admin.kantata_provider",
+    "kantata_admin.savedviews",
     "kantata_admin.sandbox",
 ]
 

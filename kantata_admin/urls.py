@@ -11,11 +11,13 @@ admin.site.site_title = "Kantata Admin"
 
 urlpatterns = [
     path("", core_views.dashboard, name="dashboard"),
+    path("dashboard/group-count", core_views.dashboard_group_count, name="dashboard_group_count"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("team/", include("kantata_admin.accounts.urls")),
     path("groups/", include("kantata_admin.groups.urls")),
     path("audit/", include("kantata_admin.audit.urls")),
+    path("views/", include("kantata_admin.savedviews.urls")),
     path("kantata/", include("kantata_admin.connections.urls")),
     path("admin/", admin.site.urls),
 ]

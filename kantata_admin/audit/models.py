@@ -18,6 +18,7 @@ class Action(models.TextChoices):
     INVITATION_CREATE = "invitation_create", "Invitation sent"
     INVITATION_REVOKE = "invitation_revoke", "Invitation revoked"
     INVITATION_ACCEPT = "invitation_accept", "Invitation accepted"
+    SAVED_VIEW_REMOVE = "saved_view_remove", "Shared view removed"
 
 
 class Outcome(models.TextChoices):

@@ -41,3 +41,17 @@ def audit_entry_list(filters: AuditFilters) -> QuerySet[AuditEntry]:
 def group_history(group_id: str, *, limit: int = GROUP_HISTORY_LENGTH) -> list[AuditEntry]:
     """The latest entries about one workspace group, newest first."""
     return list(AuditEntry.objects.filter(group_id=str(group_id))[:limit])
+
+
+RECENT_CHANGES_LENGTH = 8
+
+
+def recent_group_changes(
+    account_id: str, *, limit: int = RECENT_CHANGES_LENGTH
+) -> list[AuditEntry]:
+    """The latest group changes made through the dashboard in one Kantata account, newest
+    first: a member sees their own account's, never another's."""
+    if not account_id:
+        return []
+    entries = AuditEntry.objects.filter(account_id=str(account_id), group_id__gt="")
+    return list(entries.select_related("actor")[:limit])
