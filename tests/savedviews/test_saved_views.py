@@ -68,7 +68,7 @@ def test_a_viewer_cannot_share_a_view(browsing):
 def test_a_shared_view_is_listed_for_the_team_and_a_personal_one_is_not(
     make_member, connect, editor_client
 ):
-    owner, owner_client = editor_client
+    _owner, owner_client = editor_client
     _save(owner_client, "Team companies", "companies_only=on", shared=True)
     _save(owner_client, "My own", "matching=x")
     _, other_client = _member(make_member, connect, "viewer", READONLY_EMAIL)
