@@ -24,7 +24,11 @@ run: sync
 	$(UV) run --locked gunicorn kantata_admin.wsgi --bind 127.0.0.1:$(PORT) \
 		--worker-class gthread --workers 1 --threads 8 --access-logfile - --forwarded-allow-ips ""
 
-test: sync
+# axe-core for the browser tests' accessibility checks, from the npm registry.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+
+test: sync node_modules/axe-core/axe.min.js
 	$(UV) run --locked pytest
 
 lint: sync
