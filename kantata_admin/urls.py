@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from kantata_admin.accounts import views as accounts_views
 from kantata_admin.core import views as core_views
 
 admin.site.login = secure_admin_login(admin.site.login)
@@ -13,6 +14,7 @@ urlpatterns = [
     path("", core_views.dashboard, name="dashboard"),
     path("dashboard/group-count", core_views.dashboard_group_count, name="dashboard_group_count"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/time-zone/", accounts_views.time_zone, name="time_zone"),
     path("accounts/", include("allauth.urls")),
     path("team/", include("kantata_admin.accounts.urls")),
     path("groups/", include("kantata_admin.groups.urls")),

@@ -128,3 +128,11 @@ def test_axe_finds_no_violations(open_as_editor, live_server, scheme, path):
         page.get_by_text("Save this view").click()  # the saved-views controls, open
     page.wait_for_load_state("networkidle")
     assert axe_violations(page) == []
+
+
+def test_a_new_members_time_zone_is_their_browsers(open_as_editor, live_server, csp_violations):
+    page = csp_violations(open_as_editor(timezone_id="America/New_York"))
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("footer")).to_contain_text("Times in America/New_York")
+    member = SavedView._meta.get_field("owner").related_model.objects.get(role="editor")
+    assert member.time_zone == "America/New_York"
