@@ -9,7 +9,6 @@ here again, and Kantata's own 422 comes back on the input it concerns.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,7 +20,13 @@ from django.core import signing
 from kantata_admin.groups.changes import FieldValue, GroupValues, comparable
 from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.filter_fields import DateInput
-from kantata_admin.kantata import MalformedResponse, Money, TypedValue, typed_value
+from kantata_admin.kantata import (
+    MalformedResponse,
+    Money,
+    TypedValue,
+    is_currency_code,
+    typed_value,
+)
 
 PREFIX = "custom_"
 CURRENCY_SUFFIX = "_currency"
@@ -30,7 +35,6 @@ CURRENCY_SUFFIX = "_currency"
 EDITABLE_TYPES = frozenset({"string", "number", "currency", "date", "single", "multi"})
 # The currency a new money value starts in; the member may type another ISO 4217 code.
 DEFAULT_CURRENCY = "USD"
-_ISO_CURRENCY = re.compile(r"[A-Za-z]{3}")
 _SHOWN_SALT = "groups.form.custom-fields"
 
 
@@ -152,7 +156,7 @@ def check(form: forms.Form, specs: Iterable[CustomFieldSpec]) -> None:
             continue
         amount = form.cleaned_data.get(input_name(spec))
         code = (form.cleaned_data.get(currency_name(spec)) or "").strip()
-        if amount is not None and not _ISO_CURRENCY.fullmatch(code):
+        if amount is not None and not is_currency_code(code, any_case=True):
             form.add_error(currency_name(spec), "Give a three-letter currency code, such as USD.")
 
 

@@ -9,7 +9,6 @@ value the form refuses never reaches Kantata.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +33,7 @@ from kantata_admin.kantata import (
     NumberValue,
     TextValue,
     WorkspaceGroupFilters,
+    is_currency_code,
 )
 
 PAGE_SIZES = (20, 50, 100, 200)
@@ -61,7 +61,6 @@ REFERENCE_STATUS_CHOICES = (
     ("pending", "Pending"),
 )
 BLANK_CHOICE = "blank"
-_ISO_CURRENCY = re.compile(r"[A-Za-z]{3}")
 
 # The form fields that are list options rather than filters (they never narrow the list).
 OPTION_NAMES = ("order", "per_page", "page", "include", "columns")
@@ -277,7 +276,8 @@ class GroupFilterForm(forms.Form):
                 self._check_currency(spec)
         if not self.errors:
             try:
-                self._filters()
+                # Built once: `query()` sends what was checked here.
+                self._checked_filters = self._filters()
             except InvalidRequest as error:
                 # A last guard: the client's encoders refuse what the fields let through.
                 raise ValidationError(f"This filter cannot be sent: {error}") from error
@@ -291,7 +291,7 @@ class GroupFilterForm(forms.Form):
     def _check_currency(self, spec: CustomFieldSpec) -> None:
         code_name = custom_field_name(spec, "currency")
         code = self.cleaned_data.get(code_name) or ""
-        if code and not _ISO_CURRENCY.fullmatch(code):
+        if code and not is_currency_code(code, any_case=True):
             self.add_error(code_name, "Give a three-letter ISO code, such as USD.")
         elif code and self.cleaned_data.get(custom_field_name(spec)) is None:
             self.add_error(custom_field_name(spec), "Give an amount for this currency.")
@@ -352,7 +352,7 @@ class GroupFilterForm(forms.Form):
         data = self.cleaned_data
         wanted = set(data.get("columns") or ())
         return ListQuery(
-            filters=self._filters(),
+            filters=self._checked_filters,
             order=data.get("order") or DEFAULT_ORDER,
             page=data.get("page") or 1,
             per_page=data.get("per_page") or DEFAULT_PAGE_SIZE,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from kantata_admin.connections.models import KantataConnection
 from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.filtering import ListQuery
 from kantata_admin.kantata import KantataClient, NotModified, Page, WorkspaceGroup
@@ -42,6 +43,12 @@ class _CachedFields:
     fields: tuple[CustomFieldSpec, ...]
     etag: str | None
     checked_at: float
+
+
+def account_key(connection: KantataConnection) -> str:
+    """Whose cached definitions these are: the member's Kantata account (shared by everyone
+    connected to it), else their own Kantata user. The one key of the account's caches."""
+    return connection.account_id or f"user-{connection.kantata_user_id}"
 
 
 def _cache_key(account_id: str) -> str:
