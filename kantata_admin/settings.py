@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kantata_admin.core",
     "kantata_admin.groups",
     "kantata_admin.kantata_provider",
+    "kantata_admin.savedviews",
 ]
 # The Kantata OX sandbox is a separate service (kantata_admin/sandbox/settings.py, its own
 # process and database): the dashboard only talks to it over HTTP, as to Kantata itself.
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "kantata_admin.accounts.time_zones.MemberTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "kantata_admin.accounts.middleware.RequireMFAMiddleware",
     "kantata_admin.core.middleware.NeverCacheAuthenticatedMiddleware",
+    # A plain /groups/ opens the member's default saved view.
+    "kantata_admin.savedviews.middleware.DefaultViewMiddleware",
     # Turns "no usable Kantata OX connection" raised by any view into the connect prompt.
     "kantata_admin.connections.middleware.ConnectionPromptMiddleware",
 ]

@@ -38,7 +38,7 @@ from django_htmx.http import push_url
 from kantata_admin.connections.services import client_and_connection, client_for
 from kantata_admin.groups import selectors
 from kantata_admin.groups.export import csv_chunks, export_filename
-from kantata_admin.groups.filtering import OPTION_NAMES, GroupFilterForm
+from kantata_admin.groups.filtering import DEFAULT_ORDER, OPTION_NAMES, GroupFilterForm
 from kantata_admin.groups.handoffs import handed_over
 from kantata_admin.groups.problems import Problem, problem_for, upstream_problem
 from kantata_admin.groups.table_html import safe_href
@@ -80,6 +80,9 @@ def _options_only(query: QueryDict) -> QueryDict:
     for name in OPTION_NAMES:
         if name != "page" and name in query:
             kept.setlist(name, query.getlist(name))
+    if not kept:
+        # Never an empty query: /groups/ without one opens the member's default view.
+        kept["order"] = DEFAULT_ORDER
     return kept
 
 
