@@ -302,6 +302,9 @@ KANTATA_SANDBOX_RATE_LIMIT = env_int("KANTATA_SANDBOX_RATE_LIMIT", 0)
 KANTATA_SANDBOX_TOKEN_TTL = env_int("KANTATA_SANDBOX_TOKEN_TTL", 0)
 # Milliseconds added to every sandbox API answer, to feel a remote service's latency.
 KANTATA_SANDBOX_LATENCY_MS = env_int("KANTATA_SANDBOX_LATENCY_MS", 0)
+# Whether the sandbox answers workspace groups' include=custom_field_values, which Kantata
+# does not document (off: ignored, as Kantata ignores unknown includes).
+KANTATA_SANDBOX_GROUP_VALUES_INCLUDE = env_bool("KANTATA_SANDBOX_GROUP_VALUES_INCLUDE", False)
 # PKCE (S256) in the connect flow; false only for a server that refuses it.
 KANTATA_OAUTH_PKCE = env_bool("KANTATA_OAUTH_PKCE", True)
 # Kantata OX account ids allowed to connect; when given, "Sign in with Kantata OX" is
