@@ -38,7 +38,7 @@ def shown_token(specs: Iterable[CustomFieldSpec]) -> str:
     """The custom fields a page shows, signed into the form: its save writes exactly these,
     with no second look-up of the definitions (and none that could fail), and a field the
     page did not show is never cleared."""
-    data = [[s.id, s.name, s.value_type, [list(c) for c in s.choices]] for s in specs]
+    data = [[s.id, s.name, s.value_type, [list(c) for c in s.choices], s.read_only] for s in specs]
     return signing.dumps(data, salt=_SHOWN_SALT, compress=True)
 
 
@@ -48,10 +48,19 @@ def shown_fields(token: str) -> tuple[CustomFieldSpec, ...]:
         return ()
     return tuple(
         CustomFieldSpec(
-            str(id_), str(name), str(kind), tuple((str(c), str(label)) for c, label in choices)
+            str(id_),
+            str(name),
+            str(kind),
+            tuple((str(c), str(label)) for c, label in choices),
+            read_only=str(read_only[0]) if read_only else "",
         )
-        for id_, name, kind, choices in signing.loads(token, salt=_SHOWN_SALT)
+        for id_, name, kind, choices, *read_only in signing.loads(token, salt=_SHOWN_SALT)
     )
+
+
+def written_field_ids(specs: Iterable[CustomFieldSpec]) -> frozenset[str]:
+    """The custom fields a save of this form writes: the ones the member may change."""
+    return frozenset(spec.id for spec in specs if not spec.read_only)
 
 
 def input_name(spec: CustomFieldSpec) -> str:
@@ -68,7 +77,16 @@ def editable(specs: Iterable[CustomFieldSpec]) -> tuple[CustomFieldSpec, ...]:
 
 
 def inputs_for(spec: CustomFieldSpec) -> dict[str, forms.Field]:
-    """The form fields of one custom field."""
+    """The form fields of one custom field; disabled, with the reason, when read-only."""
+    inputs = _inputs_for(spec)
+    if spec.read_only:
+        for field in inputs.values():
+            field.disabled = True
+        inputs[input_name(spec)].help_text = spec.read_only
+    return inputs
+
+
+def _inputs_for(spec: CustomFieldSpec) -> dict[str, forms.Field]:
     name, label = input_name(spec), spec.name
     match spec.value_type:
         case "number":
@@ -192,6 +210,8 @@ def typed_values(
     (their values are to be cleared)."""
     values = {}
     for spec in specs:
+        if spec.read_only:
+            continue  # never written: the save leaves it as Kantata holds it
         typed = _typed(spec, data)
         if typed is not None:
             values[spec.id] = FieldValue(

@@ -21,8 +21,9 @@ from django_htmx.http import trigger_client_event
 from kantata_admin.accounts.permissions import editor_required
 from kantata_admin.connections.errors import ConnectionRequired
 from kantata_admin.connections.services import client_for
-from kantata_admin.groups import selectors, services
+from kantata_admin.groups import field_access, selectors, services
 from kantata_admin.groups.changes import EDIT_INCLUDES, GROUP_FIELDS, GroupValues, custom_name
+from kantata_admin.groups.custom_value_reads import group_with_custom_values
 from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.forms import GroupForm, draft_from, opened_snapshot
 from kantata_admin.groups.picker_views import workspace_matches
@@ -35,6 +36,7 @@ from kantata_admin.kantata import (
     KantataError,
     NotFound,
     ValidationFailed,
+    WorkspaceGroup,
 )
 
 DRAFT_KEY = "groups:draft:"
@@ -92,12 +94,16 @@ def _connected_client(request: HttpRequest):
 
 
 def _custom_fields(
-    request: HttpRequest, client: KantataClient
+    request: HttpRequest, client: KantataClient, group: WorkspaceGroup | None = None
 ) -> tuple[tuple[CustomFieldSpec, ...], str]:
-    """The account's group custom fields (the list's cached definitions), or none and the
-    sentence saying why: the rest of the form still works, and no value is touched."""
+    """The account's group custom fields (the list's cached definitions) as this member may
+    use them (field_access), or none and the sentence saying why: the rest of the form
+    still works, and no value is touched."""
     try:
-        return selectors.group_custom_fields(client, _account_key(request)), ""
+        specs = selectors.group_custom_fields(client, _account_key(request))
+        level = field_access.member_access(client, f"user-{request.user.pk}")
+        values = group.custom_field_values if group is not None else ()
+        return field_access.with_access(specs, level=level, values=values), ""
     except AuthenticationError:
         raise
     except KantataError as error:
@@ -192,7 +198,7 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
         group = _group_for_page(request, client, gid, EDIT_INCLUDES)
         if isinstance(group, HttpResponse):
             return group
-        specs, fields_problem = _custom_fields(request, client)
+        specs, fields_problem = _custom_fields(request, client, group)
         form = GroupForm.for_group(GroupValues.from_group(group), group.updated_at, specs)
         return _form_page(request, form, group_id=gid, custom_fields_problem=fields_problem)
 
@@ -329,7 +335,10 @@ def _gone(request: HttpRequest, group_id: str) -> HttpResponse:
 def _group_for_page(request: HttpRequest, client, group_id: str, include=()):
     """The group to show on an edit or delete page, or the page saying why there is none."""
     try:
-        return client.workspace_groups.get(group_id, include=include)
+        group = client.workspace_groups.get(group_id, include=include)
+        if "custom_field_values" in include:
+            group = group_with_custom_values(client, group)
+        return group
     except (NotFound, InvalidRequest):  # an id past the API's range cannot exist either
         return _gone(request, group_id)
     except AuthenticationError:

@@ -3,10 +3,12 @@ and leaves exactly one audit entry whatever Kantata answers (except a 401 before
 was written).
 
 Upstream calls: a create is one call, plus one per VALUE_CREATE_CAP custom values set; an
-update is the check (values included), the group's write when its own fields changed, one
-create for every new value, and one call per changed or cleared value; a create of values
-that Kantata refuses in part costs one more (the valid ones, resent alone). A delete is two
-(the last values, then the delete)."""
+update is the check (the group, and the values of the custom fields on the form, which
+Kantata documents no include for: one more call unless the answer carried them), the
+group's write when its own fields changed, one create for the new values, one bulk update
+for the changed ones and one bulk delete for the cleared ones; a create or update of values
+that Kantata refuses in part costs one more (the valid ones, resent alone). A delete is
+three (the group, its last values, then the delete)."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from kantata_admin.groups.changes import (
     group_diff,
     reference_matching,
 )
+from kantata_admin.groups.custom_value_reads import carry_custom_values, group_with_custom_values
 from kantata_admin.groups.value_writes import ValueWrites, custom_values_write
 from kantata_admin.kantata import (
     AuthenticationError,
@@ -200,7 +203,13 @@ def workspace_group_update(
     # Only the custom fields on the form count, in the check as in the write.
     opened = replace(opened, custom_field_ids=values.custom_field_ids)
     try:
-        current = client.workspace_groups.get(group_id, include=EDIT_INCLUDES)
+        # The values of the fields on the form only: a form without custom fields costs no
+        # read of values (Kantata documents no include of them on groups).
+        current = group_with_custom_values(
+            client,
+            client.workspace_groups.get(group_id, include=EDIT_INCLUDES),
+            field_ids=values.custom_field_ids,
+        )
         # Kantata's timestamps have whole seconds: a change in the same second as the
         # version shown keeps `updated_at`, so the values the form opened with count too.
         stale = StaleEdit(current, opened)
@@ -214,7 +223,9 @@ def workspace_group_update(
         updated = (
             current
             if group_unchanged
-            else client.workspace_groups.update(group_id, payload, include=EDIT_INCLUDES)
+            else carry_custom_values(
+                client.workspace_groups.update(group_id, payload, include=EDIT_INCLUDES), current
+            )
         )
     except KantataError as error:
         _record_failure(
@@ -256,7 +267,9 @@ def workspace_group_delete(
     when either call finds it gone; the audit entry keeps the values it had."""
     current: WorkspaceGroup | None = None
     try:
-        current = client.workspace_groups.get(group_id, include=EDIT_INCLUDES)
+        current = group_with_custom_values(
+            client, client.workspace_groups.get(group_id, include=EDIT_INCLUDES)
+        )
         client.workspace_groups.delete(group_id)
     except KantataError as error:
         last = GroupValues.from_group(current) if current is not None else None
