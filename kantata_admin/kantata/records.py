@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Self
 
 from .errors import MalformedResponse
-from .field_values import TypedValue, typed_value
+from .typed_values import TypedValue, typed_value
 
 Raw = Mapping[str, Any]
 

@@ -20,7 +20,7 @@ from kantata_admin.kantata import (
     error_for_response,
     typed_value,
 )
-from kantata_admin.kantata.custom_field_values import value_subject_params
+from kantata_admin.kantata.custom_field_value_resource import value_subject_params
 from kantata_admin.kantata.observability import Call, ClientCounters, record_call
 from kantata_admin.kantata.pagination import records_from_envelope
 from kantata_admin.kantata.resources import group_params

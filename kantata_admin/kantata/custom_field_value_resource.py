@@ -17,7 +17,6 @@ from typing import Any
 
 from .encoding import PAGE_CAP, IdLike, encode_id, encode_id_list, encode_text
 from .errors import InvalidRequest, ValidationFailed
-from .field_values import TypedValue, json_value
 from .listing import Resource, subject_params
 from .pagination import Page
 from .payloads import (
@@ -29,6 +28,7 @@ from .payloads import (
 )
 from .records import CustomFieldValue
 from .recovery import create_many_once
+from .typed_values import TypedValue, json_value
 
 # What every answer of values is asked to carry: the field each value is of.
 VALUE_INCLUDES = {"include": "custom_field"}
