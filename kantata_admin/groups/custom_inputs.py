@@ -9,28 +9,22 @@ here again, and Kantata's own 422 comes back on the input it concerns.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core import signing
 
 from kantata_admin.groups.changes import FieldValue, GroupValues, comparable
+from kantata_admin.groups.custom_types import (
+    custom_type,
+    input_name,
+    is_editable,
+)
 from kantata_admin.groups.field_specs import CustomFieldSpec
-from kantata_admin.groups.filter_fields import DateInput
-from kantata_admin.kantata import MalformedResponse, Money, TypedValue, typed_value
+from kantata_admin.kantata import MalformedResponse, typed_value
 
-PREFIX = "custom_"
-CURRENCY_SUFFIX = "_currency"
-# The types the form has an input for; a field of another type is left off the form (and
-# so never cleared by it).
-EDITABLE_TYPES = frozenset({"string", "number", "currency", "date", "single", "multi"})
-# The currency a new money value starts in; the member may type another ISO 4217 code.
-DEFAULT_CURRENCY = "USD"
-_ISO_CURRENCY = re.compile(r"[A-Za-z]{3}")
 _SHOWN_SALT = "groups.form.custom-fields"
 
 
@@ -63,22 +57,19 @@ def written_field_ids(specs: Iterable[CustomFieldSpec]) -> frozenset[str]:
     return frozenset(spec.id for spec in specs if not spec.read_only)
 
 
-def input_name(spec: CustomFieldSpec) -> str:
-    """The form field of a custom field's value (the amount, for money)."""
-    return f"{PREFIX}{spec.id}"
-
-
 def currency_name(spec: CustomFieldSpec) -> str:
-    return f"{input_name(spec)}{CURRENCY_SUFFIX}"
+    return input_name(spec, "currency")
 
 
 def editable(specs: Iterable[CustomFieldSpec]) -> tuple[CustomFieldSpec, ...]:
-    return tuple(spec for spec in specs if spec.value_type in EDITABLE_TYPES)
+    """The fields the form has an input for (the registry's types); a field of another
+    type is left off the form, and so never cleared by it."""
+    return tuple(spec for spec in specs if is_editable(spec))
 
 
 def inputs_for(spec: CustomFieldSpec) -> dict[str, forms.Field]:
     """The form fields of one custom field; disabled, with the reason, when read-only."""
-    inputs = _inputs_for(spec)
+    inputs = custom_type(spec).inputs(spec)
     if spec.read_only:
         for field in inputs.values():
             field.disabled = True
@@ -86,121 +77,23 @@ def inputs_for(spec: CustomFieldSpec) -> dict[str, forms.Field]:
     return inputs
 
 
-def _inputs_for(spec: CustomFieldSpec) -> dict[str, forms.Field]:
-    name, label = input_name(spec), spec.name
-    match spec.value_type:
-        case "number":
-            return {
-                name: forms.DecimalField(
-                    label=label, required=False, widget=forms.NumberInput(attrs={"step": "any"})
-                )
-            }
-        case "currency":
-            return {
-                name: forms.DecimalField(
-                    label=label,
-                    required=False,
-                    decimal_places=2,
-                    widget=forms.NumberInput(attrs={"step": "0.01"}),
-                ),
-                currency_name(spec): forms.CharField(
-                    label="Currency",
-                    required=False,
-                    max_length=3,
-                    widget=forms.TextInput(
-                        attrs={
-                            # Shown beside the amount as "Currency"; read out in full.
-                            "aria-label": f"{label}: currency",
-                            "size": 3,
-                            "autocomplete": "off",
-                            "pattern": "[A-Za-z]{3}",
-                        }
-                    ),
-                ),
-            }
-        case "date":
-            return {name: forms.DateField(label=label, required=False, widget=DateInput())}
-        case "single":
-            choices = [("", "—"), *spec.choices]
-            return {name: forms.ChoiceField(label=label, required=False, choices=choices)}
-        case "multi":
-            return {
-                name: forms.MultipleChoiceField(
-                    label=label,
-                    required=False,
-                    choices=spec.choices,
-                    help_text="Hold Ctrl (⌘ on a Mac) to pick several or to unpick one.",
-                    widget=forms.SelectMultiple(attrs={"size": min(max(len(spec.choices), 2), 6)}),
-                )
-            }
-        case _:
-            return {name: forms.CharField(label=label, required=False)}
-
-
 def initial_for(specs: Iterable[CustomFieldSpec], values: GroupValues) -> dict[str, Any]:
     """The inputs filled with the group's values (money starts in DEFAULT_CURRENCY)."""
     initial: dict[str, Any] = {}
     for spec in specs:
-        if spec.value_type == "currency":
-            initial[currency_name(spec)] = DEFAULT_CURRENCY
         held = values.custom_values.get(spec.id)
         try:
             typed = typed_value(spec.value_type, held.value) if held else None
         except MalformedResponse:
             typed = None  # a value not of its field's type: the input starts empty
-        match typed:
-            case None:
-                continue
-            case Money():
-                initial[input_name(spec)] = typed.amount
-                initial[currency_name(spec)] = typed.currency
-            case tuple() if spec.value_type == "single":
-                initial[input_name(spec)] = typed[0]
-            case tuple():
-                initial[input_name(spec)] = list(typed)
-            case _:
-                initial[input_name(spec)] = typed
+        initial |= custom_type(spec).initial(spec, typed)
     return initial
 
 
 def check(form: forms.Form, specs: Iterable[CustomFieldSpec]) -> None:
-    """What one input cannot check alone: an amount needs its currency."""
+    """What one input cannot check alone (an amount needs its currency)."""
     for spec in specs:
-        if spec.value_type != "currency":
-            continue
-        amount = form.cleaned_data.get(input_name(spec))
-        code = (form.cleaned_data.get(currency_name(spec)) or "").strip()
-        if amount is not None and not _ISO_CURRENCY.fullmatch(code):
-            form.add_error(currency_name(spec), "Give a three-letter currency code, such as USD.")
-
-
-def _typed(spec: CustomFieldSpec, data: Mapping[str, Any]) -> TypedValue | None:
-    value = data.get(input_name(spec))
-    match spec.value_type:
-        case "currency":
-            if value is None:
-                return None
-            code = (data.get(currency_name(spec)) or "").strip().upper()
-            return Money(cents=int(value * 100), currency=code)
-        case "single":
-            return (value,) if value else None
-        case "multi":
-            return tuple(value) if value else None
-        case "string":
-            return value.strip() or None
-        case _:
-            return value  # a Decimal, a date, or None when empty
-
-
-def _display(spec: CustomFieldSpec, typed: TypedValue) -> str:
-    """A typed value as the form's member reads it (Kantata's own display comes back in
-    its answer and replaces this once saved)."""
-    if isinstance(typed, tuple):
-        labels = dict(spec.choices)
-        return ", ".join(labels.get(choice, choice) for choice in typed)
-    if isinstance(typed, Decimal):
-        return format(typed.normalize(), "f")
-    return str(typed)
+        custom_type(spec).check_inputs(form, spec)
 
 
 def typed_values(
@@ -212,10 +105,11 @@ def typed_values(
     for spec in specs:
         if spec.read_only:
             continue  # never written: the save leaves it as Kantata holds it
-        typed = _typed(spec, data)
+        kind = custom_type(spec)
+        typed = kind.typed(spec, data)
         if typed is not None:
             values[spec.id] = FieldValue(
-                comparable(typed), spec.name, _display(spec, typed), spec.value_type
+                comparable(typed), spec.name, kind.display(spec, typed), spec.value_type
             )
     return values
 
@@ -229,4 +123,4 @@ class CustomInput:
 
     @property
     def is_money(self) -> bool:
-        return self.spec.value_type == "currency"
+        return custom_type(self.spec).has_currency
