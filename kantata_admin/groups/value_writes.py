@@ -29,6 +29,7 @@ from kantata_admin.kantata import (
 
 # Where a 422 that names no item of a create goes: above the form.
 WHOLE_FORM = "__all__"
+CLEARED_MEANWHILE = "This value was cleared in Kantata OX meanwhile: save again to set it."
 
 
 @dataclass
@@ -63,6 +64,20 @@ def _refuse(writes: ValueWrites, field_id: str, error: ValidationFailed) -> None
     writes.refused.setdefault(field_id, []).extend(error.messages or ["Kantata OX refused it."])
 
 
+def _refused_items(writes: ValueWrites, field_ids: list[str], error: ValidationFailed) -> list:
+    """Put a refused many-value request's messages on the fields its `index`es name (a
+    value cleared meanwhile is named by its `id`); the fields to send once more alone, or
+    none when a failure named no item."""
+    wrong = set()
+    for detail in error.details:
+        known = detail.index is not None and 0 <= detail.index < len(field_ids)
+        target = field_ids[detail.index] if known else WHOLE_FORM
+        message = CLEARED_MEANWHILE if detail.field == "id" else detail.message
+        writes.refused.setdefault(target, []).append(message)
+        wrong.add(target)
+    return [] if WHOLE_FORM in wrong else [i for i in field_ids if i not in wrong]
+
+
 def _create(
     client: KantataClient,
     group_id: str,
@@ -81,21 +96,12 @@ def _create(
     try:
         made = client.custom_field_values.create(inputs)
     except ValidationFailed as error:
-        wrong = set()
-        for detail in error.details:
-            known = detail.index is not None and 0 <= detail.index < len(field_ids)
-            target = field_ids[detail.index] if known else WHOLE_FORM
-            writes.refused.setdefault(target, []).append(detail.message)
-            wrong.add(target)
-        rest = [i for i in field_ids if i not in wrong]
-        if again and rest and WHOLE_FORM not in wrong:
+        rest = _refused_items(writes, field_ids, error)
+        if again and rest:
             _create(client, group_id, typed, rest, writes, again=False)
         return
     for value in made:
         writes.saved[value.custom_field_id] = FieldValue.from_record(value)
-
-
-CLEARED_MEANWHILE = "This value was cleared in Kantata OX meanwhile: save again to set it."
 
 
 def _update(
@@ -113,15 +119,8 @@ def _update(
     try:
         made = client.custom_field_values.update_many(changes)
     except ValidationFailed as error:
-        wrong = set()
-        for detail in error.details:
-            known = detail.index is not None and 0 <= detail.index < len(field_ids)
-            target = field_ids[detail.index] if known else WHOLE_FORM
-            message = CLEARED_MEANWHILE if detail.field == "id" else detail.message
-            writes.refused.setdefault(target, []).append(message)
-            wrong.add(target)
-        rest = [i for i in field_ids if i not in wrong]
-        if again and rest and WHOLE_FORM not in wrong:
+        rest = _refused_items(writes, field_ids, error)
+        if again and rest:
             _update(client, records, typed, rest, writes, again=False)
         return
     for field_id, value in zip(field_ids, made, strict=True):

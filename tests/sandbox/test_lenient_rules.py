@@ -89,7 +89,7 @@ def test_only_drops_ids_that_are_not_numbers(sandbox, readonly_api, first_200):
     assert nothing["results"] == [] and nothing["meta"]["page_number"] == 0
 
 
-@pytest.mark.parametrize("beyond", [str(2**63), "99999999999999999999999", "9" * 5000])
+@pytest.mark.parametrize("beyond", [str(2**63), "99999999999999999999999", "9" * 1000])
 def test_only_with_an_id_beyond_64_bits_is_a_400(sandbox, readonly_api, beyond):
     """Documented: `only` takes integers, and one past the 64-bit ids is a bad request
     (before: dropped, 200)."""

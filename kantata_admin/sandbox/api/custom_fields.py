@@ -97,6 +97,14 @@ def _subject_ref(related: list) -> dict | None:
     return {"key": "workspace_groups", "id": str(related[0].pk)} if related else None
 
 
+# include=custom_field on choices and values: the field each belongs to (`custom_field_id`).
+_FIELD_INCLUDE = Include(
+    "custom_fields",
+    "custom_field_id",
+    _each("custom_field"),
+    serializers.custom_field,
+    reference=one_id,
+)
 CUSTOM_FIELDS = Resource(
     "custom_fields",
     serializers.custom_field,
@@ -125,13 +133,7 @@ CUSTOM_FIELD_CHOICES = Resource(
     _orders("position", "label"),
     "position:asc",
     includes={
-        "custom_field": Include(
-            "custom_fields",
-            "custom_field_id",
-            _each("custom_field"),
-            serializers.custom_field,
-            reference=one_id,
-        ),
+        "custom_field": _FIELD_INCLUDE,
         "external_references": _references_include(CHOICE_SUBJECT),
     },
 )
@@ -141,13 +143,7 @@ CUSTOM_FIELD_VALUES = Resource(
     _orders("created_at", "updated_at", "subject_id"),
     "created_at:asc",
     includes={
-        "custom_field": Include(
-            "custom_fields",
-            "custom_field_id",
-            _each("custom_field"),
-            serializers.custom_field,
-            reference=one_id,
-        ),
+        "custom_field": _FIELD_INCLUDE,
         "setter": Include(
             "users", "setter_id", _each("setter"), serializers.user, reference=one_id
         ),

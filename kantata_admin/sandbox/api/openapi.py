@@ -18,6 +18,9 @@ from kantata_admin.sandbox.api.openapi_records import (
 )
 from kantata_admin.sandbox.api.params import MAX_PER_PAGE
 
+# Values written in one request (api/value_writes.py's MAX_BATCH).
+MAX_BATCH = 100
+
 SUBJECT_SPELLINGS = ("WorkspaceGroup", "workspace_group")
 
 # Each resource: its key, record, includes (key -> included record) and list filters.
@@ -153,6 +156,16 @@ _GROUP_INCLUDES = {
 }
 
 
+def _plural(item: dict) -> dict:
+    """A many-values body: `{"custom_field_values": [item, ...]}`, 1 to 100 of them."""
+    values = {"type": "array", "minItems": 1, "maxItems": MAX_BATCH, "items": item}
+    return {
+        "type": "object",
+        "required": ["custom_field_values"],
+        "properties": {"custom_field_values": values},
+    }
+
+
 def description() -> dict[str, Any]:
     groups = _envelope("workspace_groups", "WorkspaceGroup", _GROUP_INCLUDES)
     values = _envelope("custom_field_values", "CustomFieldValue", _VALUE_INCLUDES)
@@ -281,18 +294,7 @@ def description() -> dict[str, Any]:
                                     "required": ["custom_field_value"],
                                     "properties": {"custom_field_value": _VALUE_ITEM},
                                 },
-                                {
-                                    "type": "object",
-                                    "required": ["custom_field_values"],
-                                    "properties": {
-                                        "custom_field_values": {
-                                            "type": "array",
-                                            "minItems": 1,
-                                            "maxItems": 100,
-                                            "items": _VALUE_ITEM,
-                                        }
-                                    },
-                                },
+                                _plural(_VALUE_ITEM),
                             ]
                         }
                     ),
@@ -301,22 +303,13 @@ def description() -> dict[str, Any]:
                 "put": {
                     "parameters": [_query("include")],
                     "requestBody": _body(
-                        {
-                            "type": "object",
-                            "required": ["custom_field_values"],
-                            "properties": {
-                                "custom_field_values": {
-                                    "type": "array",
-                                    "minItems": 1,
-                                    "maxItems": 100,
-                                    "items": {
-                                        "type": "object",
-                                        "required": ["id", "value"],
-                                        "properties": {"id": INT_ID, "value": _VALUE},
-                                    },
-                                }
-                            },
-                        }
+                        _plural(
+                            {
+                                "type": "object",
+                                "required": ["id", "value"],
+                                "properties": {"id": INT_ID, "value": _VALUE},
+                            }
+                        )
                     ),
                     "responses": _responses(values, errors=_WRITE_ERRORS),
                 },
