@@ -25,6 +25,7 @@ from .errors import (
     Timeout,
     TLSOrProxyError,
     TransportError,
+    UpstreamBusy,
     ValidationFailed,
     error_for_response,
 )
@@ -102,6 +103,7 @@ __all__ = [
     "Timeout",
     "TransportError",
     "TypedValue",
+    "UpstreamBusy",
     "User",
     "ValidationFailed",
     "Workspace",

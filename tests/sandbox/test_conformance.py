@@ -15,7 +15,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import checks
 
-from tests.sandbox_harness import _serve
+from tests.sandbox_harness import serve
 
 EXAMPLES = 20
 CHECKS = [
@@ -28,7 +28,7 @@ CHECKS = [
 
 @pytest.fixture(scope="module")
 def conformance_sandbox(tmp_path_factory):
-    yield from _serve(tmp_path_factory, "sandbox_conformance", 20)
+    yield from serve(tmp_path_factory, "sandbox_conformance", 20)
 
 
 def test_the_sandbox_answers_as_its_openapi_description_says(conformance_sandbox):

@@ -5,10 +5,13 @@ from typing import Any
 from django import template
 
 from kantata_admin.audit.selectors import group_history as group_history_entries
+from kantata_admin.audit.selectors import viewer_account_id
 
 register = template.Library()
 
 
-@register.inclusion_tag("groups/_history.html")
-def group_history(group_id: str | int) -> dict[str, Any]:
-    return {"history": group_history_entries(str(group_id))}
+@register.inclusion_tag("groups/_history.html", takes_context=True)
+def group_history(context: template.Context, group_id: str | int) -> dict[str, Any]:
+    """Only the viewer's own Kantata account's entries about this id."""
+    account_id = viewer_account_id(getattr(context.get("request"), "user", None))
+    return {"history": group_history_entries(str(group_id), account_id=account_id)}
