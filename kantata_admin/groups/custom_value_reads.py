@@ -68,6 +68,13 @@ def group_with_custom_values(
     return group
 
 
+def group_read(client: KantataClient, group_id: str, include: Iterable[str]) -> WorkspaceGroup:
+    """One group with `include`; with its values too when `include` asks for them."""
+    include = tuple(include)
+    group = client.workspace_groups.get(group_id, include=include)
+    return group_with_custom_values(client, group) if "custom_field_values" in include else group
+
+
 def carry_custom_values(written: WorkspaceGroup, read: WorkspaceGroup) -> WorkspaceGroup:
     """The answer of a group write, holding the values of `read` (the same group, read
     just before) when the answer does not prove values of its own: a write's answer would

@@ -23,7 +23,7 @@ from kantata_admin.connections.errors import ConnectionRequired
 from kantata_admin.connections.services import client_for
 from kantata_admin.groups import field_access, selectors, services
 from kantata_admin.groups.changes import EDIT_INCLUDES, GROUP_FIELDS, GroupValues, custom_name
-from kantata_admin.groups.custom_value_reads import group_with_custom_values
+from kantata_admin.groups.custom_value_reads import group_read
 from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.forms import GroupForm, draft_from, opened_snapshot
 from kantata_admin.groups.picker_views import workspace_matches
@@ -101,9 +101,7 @@ def _custom_fields(
     still works, and no value is touched."""
     try:
         specs = selectors.group_custom_fields(client, _account_key(request))
-        level = field_access.member_access(client, f"user-{request.user.pk}")
-        values = group.custom_field_values if group is not None else ()
-        return field_access.with_access(specs, level=level, values=values), ""
+        return field_access.for_member(client, specs, f"user-{request.user.pk}", group), ""
     except AuthenticationError:
         raise
     except KantataError as error:
@@ -336,10 +334,7 @@ def _gone(request: HttpRequest, group_id: str) -> HttpResponse:
 def _group_for_page(request: HttpRequest, client, group_id: str, include=()):
     """The group to show on an edit or delete page, or the page saying why there is none."""
     try:
-        group = client.workspace_groups.get(group_id, include=include)
-        if "custom_field_values" in include:
-            group = group_with_custom_values(client, group)
-        return group
+        return group_read(client, group_id, include)
     except (NotFound, InvalidRequest):  # an id past the API's range cannot exist either
         return _gone(request, group_id)
     except AuthenticationError:

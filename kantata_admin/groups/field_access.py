@@ -15,7 +15,7 @@ from dataclasses import replace
 from django.core.cache import cache
 
 from kantata_admin.groups.field_specs import CustomFieldSpec
-from kantata_admin.kantata import CustomFieldValue, KantataClient
+from kantata_admin.kantata import CustomFieldValue, KantataClient, WorkspaceGroup
 
 ACCOUNT_ACCESS = (
     "account_collaboration",
@@ -91,3 +91,14 @@ def with_access(
             reason = ""
         shown.append(replace(spec, read_only=reason))
     return tuple(shown)
+
+
+def for_member(
+    client: KantataClient,
+    specs: Iterable[CustomFieldSpec],
+    member_key: str,
+    group: WorkspaceGroup | None = None,
+) -> tuple[CustomFieldSpec, ...]:
+    """`specs` as the member may use them on `group`'s form (or a new group's)."""
+    values = group.custom_field_values if group is not None else ()
+    return with_access(specs, level=member_access(client, member_key), values=values)
