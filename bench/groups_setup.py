@@ -34,21 +34,22 @@ from kantata_admin.connections.oauth import TokenGrant  # noqa: E402
 from kantata_admin.connections.services import connection_save_checked  # noqa: E402
 from tests.sandbox_harness import ADMIN_EMAIL, SandboxServer  # noqa: E402
 
-__all__ = ["WORKDIR", "SandboxServer", "migrate", "signed_in_member"]
+__all__ = ["ROOT", "WORKDIR", "SandboxServer", "migrate", "signed_in_member"]
 
 
 def migrate() -> None:
     call_command("migrate", verbosity=0)
 
 
-def signed_in_member(server: SandboxServer, token: str) -> Client:
-    """A test client signed in as a viewer whose connection is `token` (the sandbox
-    administrator's); any earlier benchmark member is removed first (one Kantata user
-    belongs to one member)."""
+def signed_in_member(server: SandboxServer, token: str, *, role: str = "viewer") -> Client:
+    """A test client signed in as a member of `role` whose connection is `token` (the
+    sandbox administrator's); its session is stored in this benchmark's database, so a
+    dashboard served from it knows the member too. Any earlier benchmark member is removed
+    first (one Kantata user belongs to one member)."""
     settings.KANTATA_API_URL = server.api_url
     User.objects.filter(email="bench@team.test").delete()
     member = User.objects.create_user(
-        email="bench@team.test", password="unused-bench-password-1", role="viewer"
+        email="bench@team.test", password="unused-bench-password-1", role=role
     )
     connection_save_checked(member, TokenGrant(token))
     browser = Client(HTTP_HOST="localhost")

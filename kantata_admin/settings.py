@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "kantata_admin.accounts.middleware.RequireMFAMiddleware",
     "kantata_admin.core.middleware.NeverCacheAuthenticatedMiddleware",
+    # A plain /groups/ opens the member's default saved view.
+    "kantata_admin.savedviews.middleware.DefaultViewMiddleware",
     # Turns "no usable Kantata OX connection" raised by any view into the connect prompt.
     "kantata_admin.connections.middleware.ConnectionPromptMiddleware",
 ]

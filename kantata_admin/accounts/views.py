@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from kantata_admin.accounts import services
 from kantata_admin.accounts.forms import InvitationForm, MemberRoleForm, TimeZoneForm
 from kantata_admin.accounts.models import Invitation, User
-from kantata_admin.accounts.permissions import admin_required
+from kantata_admin.permissions import admin_required
 
 
 @never_cache

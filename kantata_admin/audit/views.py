@@ -4,9 +4,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from kantata_admin.accounts.permissions import admin_required
 from kantata_admin.audit.forms import AuditFilterForm
 from kantata_admin.audit.selectors import audit_entry_list, viewer_account_id
+from kantata_admin.permissions import admin_required
 
 PER_PAGE = 50
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kantata_admin.connections.oauth import TokenGrant
+from kantata_admin.connections.oauth_flow import FlowFailed
 from kantata_admin.connections.policy import (
     ConnectionRefused,
     Identity,
@@ -25,7 +26,6 @@ from kantata_admin.connections.policy import (
     check_connection_allowed,
 )
 from kantata_admin.connections.services import connection_save
-from kantata_admin.kantata_provider.views import FlowFailed
 
 DENIED = "You did not allow Kantata Admin to use your Kantata OX account, so nothing was connected."
 STATE_LOST = (

@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import reswap, retarget
 
 from kantata_admin.connections.errors import (
     ConnectionRequired,
@@ -86,9 +87,10 @@ def prompt_response(request: HttpRequest, problem: ConnectionRequired) -> HttpRe
     }
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.history_restore_request:
-        response = render(request, "connections/prompt.html#prompt", context)
-        response["HX-Retarget"] = "#main"
-        response["HX-Reswap"] = "innerHTML"
+        response = reswap(
+            retarget(render(request, "connections/prompt.html#prompt", context), "#main"),
+            "innerHTML",
+        )
     else:
         response = render(request, "connections/prompt.html", context)
     patch_vary_headers(response, ["HX-Request"])

@@ -68,6 +68,12 @@ def connection_for(user: Any) -> KantataConnection | None:
 
 def client_for(user: Any) -> KantataClient:
     """The member's own Kantata OX client; the one place pages get one."""
+    return client_and_connection(user)[0]
+
+
+def client_and_connection(user: Any) -> tuple[KantataClient, KantataConnection]:
+    """`client_for`, with the connection row it was made from: a page that also needs the
+    member's Kantata account reads the row once."""
     connection = connection_for(user)
     if connection is None:
         raise NotConnected()
@@ -83,7 +89,7 @@ def client_for(user: Any) -> KantataClient:
     _touch(connection)
     # A 401 refreshes once and sends that one request again, inside the client: a view
     # is never run twice (it may have written before the refused call).
-    return client_with_token(token, token_provider=TokenRenewer(connection))
+    return client_with_token(token, token_provider=TokenRenewer(connection)), connection
 
 
 def _unseal_access(connection: KantataConnection) -> str:

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from kantata_admin.accounts.permissions import admin_required
 from kantata_admin.connections.forms import PersonalTokenForm
 from kantata_admin.connections.policy import ConnectionRefused
 from kantata_admin.connections.services import (
@@ -18,6 +17,7 @@ from kantata_admin.connections.services import (
     connection_for,
     connection_save_personal_token,
 )
+from kantata_admin.permissions import admin_required
 
 
 def _page(request: HttpRequest, form: PersonalTokenForm | None = None, status: int = 200):

@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from kantata_admin.kantata import (
+    GROUP_TEXT_FIELDS,
+    GROUP_VALUE_FIELDS,
     CustomFieldValue,
     ExternalReference,
     ExternalReferenceInput,
@@ -21,12 +23,15 @@ from kantata_admin.kantata import (
     typed_value,
 )
 
-# In the order the form shows them.
-TEXT_FIELDS = ("name", "notes", "contact_name", "email", "phone_number", "address", "website")
-GROUP_FIELDS = ("name", "company", *TEXT_FIELDS[1:])
+# In the order the form shows them: the client's declaration of a group's writable values.
+TEXT_FIELDS = GROUP_TEXT_FIELDS
+GROUP_FIELDS = GROUP_VALUE_FIELDS
 # What a group is fetched with whenever the dashboard is about to change it: its values come
 # in the same call, so the check before a save costs nothing more.
 EDIT_INCLUDES = ("workspaces", "external_references", "custom_field_values")
+# What a save reads and writes with: the edit's includes and the rest of what the group's
+# page shows, so that page is drawn from the save's own answer, with no read after it.
+SAVE_INCLUDES = (*EDIT_INCLUDES, "rate_card_sets")
 
 
 def _text(value: Any) -> str:
@@ -204,6 +209,27 @@ def changed_fields(before: GroupValues, after: GroupValues) -> list[str]:
     if after.external_reference and before.external_reference != after.external_reference:
         names.append("external_reference")
     return names
+
+
+@dataclass(frozen=True)
+class Meanwhile:
+    """What changed in Kantata between the version a form was opened on and now."""
+
+    # Simple fields, "external_reference" and "workspaces".
+    fields: list[str]
+    # Custom field ids, by field name.
+    custom: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.fields or self.custom)
+
+
+def changed_meanwhile(opened: GroupValues, current: GroupValues) -> Meanwhile:
+    """The stale-edit check: what differs between the opened and the current values."""
+    names = changed_fields(opened, current)
+    if opened.workspace_ids != current.workspace_ids:
+        names.append("workspaces")
+    return Meanwhile(names, changed_custom_fields(opened, current))
 
 
 def _custom_ids(*sides: GroupValues) -> set[str]:

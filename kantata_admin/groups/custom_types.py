@@ -15,7 +15,6 @@ A new Kantata value type is a new class here and one entry in CUSTOM_TYPES.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -32,13 +31,13 @@ from kantata_admin.kantata import (
     NumberValue,
     TextValue,
     TypedValue,
+    is_currency_code,
 )
 
 # The filter panel's "(no value)" choice of a choice field.
 BLANK_CHOICE = "blank"
 # The currency a new money value starts in; the member may type another ISO 4217 code.
 DEFAULT_CURRENCY = "USD"
-ISO_CURRENCY = re.compile(r"[A-Za-z]{3}")
 FORM_PREFIX = "custom_"
 
 
@@ -148,7 +147,7 @@ class CurrencyType(CustomType):
     def check_filter(self, form: forms.Form, spec: CustomFieldSpec) -> None:
         code_name = custom_field_name(spec, "currency")
         code = form.cleaned_data.get(code_name) or ""
-        if code and not ISO_CURRENCY.fullmatch(code):
+        if code and not is_currency_code(code, any_case=True):
             form.add_error(code_name, "Give a three-letter ISO code, such as USD.")
         elif code and form.cleaned_data.get(custom_field_name(spec)) is None:
             form.add_error(custom_field_name(spec), "Give an amount for this currency.")
@@ -191,7 +190,7 @@ class CurrencyType(CustomType):
     def check_inputs(self, form: forms.Form, spec: CustomFieldSpec) -> None:
         amount = form.cleaned_data.get(input_name(spec))
         code = (form.cleaned_data.get(input_name(spec, "currency")) or "").strip()
-        if amount is not None and not ISO_CURRENCY.fullmatch(code):
+        if amount is not None and not is_currency_code(code, any_case=True):
             form.add_error(
                 input_name(spec, "currency"), "Give a three-letter currency code, such as USD."
             )

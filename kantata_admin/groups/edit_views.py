@@ -11,24 +11,24 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from kantata_admin.accounts.permissions import editor_required
 from kantata_admin.connections.errors import ConnectionRequired
-from kantata_admin.connections.services import client_for
+from kantata_admin.connections.models import KantataConnection
+from kantata_admin.connections.services import client_and_connection
 from kantata_admin.groups import field_access, selectors, services
 from kantata_admin.groups.changes import EDIT_INCLUDES, GROUP_FIELDS, GroupValues, custom_name
 from kantata_admin.groups.custom_value_reads import group_read
 from kantata_admin.groups.field_specs import CustomFieldSpec
-from kantata_admin.groups.forms import GroupForm, draft_from, opened_snapshot
+from kantata_admin.groups.forms import GroupForm, opened_snapshot
+from kantata_admin.groups.handoffs import forget_draft, hand_over_to_detail, keep_draft, take_draft
 from kantata_admin.groups.picker_views import workspace_matches
-from kantata_admin.groups.views import _account_key
-from kantata_admin.groups.write_problems import status_for, upstream_problem, values_problem
+from kantata_admin.groups.problems import problem_for, status_for, values_problem
 from kantata_admin.kantata import (
     AuthenticationError,
     InvalidRequest,
@@ -38,8 +38,8 @@ from kantata_admin.kantata import (
     ValidationFailed,
     WorkspaceGroup,
 )
+from kantata_admin.permissions import editor_required
 
-DRAFT_KEY = "groups:draft:"
 # The picker's Search button (the form's first): a post carrying it searches, never saves.
 SEARCH_BUTTON = "search_workspaces"
 # The event after which the group list draws its results again (templates/groups/list.html).
@@ -55,57 +55,36 @@ FIELD_LABELS = {
 }
 
 
-def _account_id(user) -> str:
-    # RelatedObjectDoesNotExist is an AttributeError: no connection, no account.
-    connection = getattr(user, "kantata_connection", None)
-    return getattr(connection, "account_id", "") or ""
+def _account_id(connection: KantataConnection) -> str:
+    """The Kantata account the audit log files a change under ("" when Kantata gave none)."""
+    return connection.account_id or ""
 
 
-# --- drafts kept across a reconnect ---------------------------------------------------
-
-
-def _keep_draft(request: HttpRequest) -> None:
-    request.session[DRAFT_KEY + request.path] = draft_from(request.POST)
-
-
-def _forget_draft(request: HttpRequest) -> None:
-    request.session.pop(DRAFT_KEY + request.path, None)
-
-
-def _take_draft(request: HttpRequest) -> QueryDict | None:
-    """What the member typed before they had to reconnect, once."""
-    saved = request.session.pop(DRAFT_KEY + request.path, None)
-    if not saved:
-        return None
-    data = QueryDict(mutable=True)
-    for key, values in saved:
-        data.setlist(key, values)
-    return data
-
-
-def _connected_client(request: HttpRequest):
-    """`client_for`, keeping a posted form in the session if the member must reconnect."""
+def _connected(request: HttpRequest) -> tuple[KantataClient, KantataConnection]:
+    """The member's client and connection, keeping a posted form in the session if the
+    member must reconnect."""
     try:
-        return client_for(request.user)
+        return client_and_connection(request.user)
     except ConnectionRequired:
         if request.method == "POST":
-            _keep_draft(request)
+            keep_draft(request)
         raise
 
 
 def _custom_fields(
-    request: HttpRequest, client: KantataClient, group: WorkspaceGroup | None = None
+    client: KantataClient, connection: KantataConnection, group: WorkspaceGroup | None = None
 ) -> tuple[tuple[CustomFieldSpec, ...], str]:
     """The account's group custom fields (the list's cached definitions) as this member may
     use them (field_access), or none and the sentence saying why: the rest of the form
     still works, and no value is touched."""
     try:
-        specs = selectors.group_custom_fields(client, _account_key(request))
-        return field_access.for_member(client, specs, f"user-{request.user.pk}", group), ""
+        specs = selectors.group_custom_fields(client, selectors.account_key(connection))
+        member = f"kantata-user-{connection.kantata_user_id}"
+        return field_access.for_member(client, specs, member, group), ""
     except AuthenticationError:
         raise
     except KantataError as error:
-        problem = upstream_problem(error, doing="load")
+        problem = problem_for(error, writing=False, doing="load")
         return (
             (),
             f"The custom fields could not be loaded, so their values stay as they are. {problem}",
@@ -120,7 +99,7 @@ def _search_page(request: HttpRequest, group_id: str | None = None) -> HttpRespo
     picker's search without JavaScript. Nothing is checked or saved."""
     form = GroupForm(request.POST, editing=group_id is not None).unchecked()
     matches = workspace_matches(
-        _connected_client(request), request.POST.get("q", ""), request.POST.getlist("workspaces")
+        _connected(request)[0], request.POST.get("q", ""), request.POST.getlist("workspaces")
     )
     return _form_page(request, form, group_id=group_id, plain_results=matches.context())
 
@@ -142,13 +121,13 @@ def _form_page(
 @require_http_methods(["GET", "POST"])
 def group_create(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        draft = _take_draft(request)
+        draft = take_draft(request)
         if draft is not None:
             form = GroupForm(draft)
             form.is_valid()
             return _form_page(request, form, restored=True)
         # The account's custom fields are on the form: opening it needs the connection.
-        specs, fields_problem = _custom_fields(request, client_for(request.user))
+        specs, fields_problem = _custom_fields(*client_and_connection(request.user))
         form = GroupForm.for_new(specs)
         return _form_page(request, form, custom_fields_problem=fields_problem)
     if SEARCH_BUTTON in request.POST:
@@ -156,16 +135,16 @@ def group_create(request: HttpRequest) -> HttpResponse:
     form = GroupForm(request.POST)
     if not form.is_valid():
         return _form_page(request, form, status=400)
-    client = _connected_client(request)
+    client, connection = _connected(request)
     try:
         group = services.workspace_group_create(
             client=client,
             actor=request.user,
             values=form.values(),
-            account_id=_account_id(request.user),
+            account_id=_account_id(connection),
         )
     except AuthenticationError:
-        _keep_draft(request)
+        keep_draft(request)
         raise
     except services.ValuesNotSaved as partial:
         # The group exists: the member goes on from its edit form, everything kept.
@@ -174,10 +153,11 @@ def group_create(request: HttpRequest) -> HttpResponse:
         form.add_upstream_errors(error)
         return _form_page(request, form, status=422)
     except KantataError as error:
-        form.add_error(None, upstream_problem(error, doing="create"))
+        form.add_error(None, str(problem_for(error, writing=True, doing="create")))
         return _form_page(request, form, status=status_for(error))
-    _forget_draft(request)
+    forget_draft(request)
     messages.success(request, f"Created “{group.name}”.")
+    hand_over_to_detail(request, group)
     return redirect("groups:detail", group.id)
 
 
@@ -187,16 +167,17 @@ def group_create(request: HttpRequest) -> HttpResponse:
 def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
     gid = str(group_id)
     if request.method == "GET":
-        draft = _take_draft(request)
+        draft = take_draft(request)
         if draft is not None:
             form = GroupForm(draft, editing=True)
             form.is_valid()
             return _form_page(request, form, group_id=gid, restored=True)
-        client = _connected_client(request)
-        group = _group_for_page(request, client, gid, EDIT_INCLUDES)
-        if isinstance(group, HttpResponse):
-            return group
-        specs, fields_problem = _custom_fields(request, client, group)
+        client, connection = _connected(request)
+        try:
+            group = group_read(client, gid, EDIT_INCLUDES)
+        except KantataError as error:
+            return _unreadable(request, gid, error)
+        specs, fields_problem = _custom_fields(client, connection, group)
         form = GroupForm.for_group(GroupValues.from_group(group), group.updated_at, specs)
         return _form_page(request, form, group_id=gid, custom_fields_problem=fields_problem)
 
@@ -205,7 +186,7 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
     form = GroupForm(request.POST, editing=True)
     if not form.is_valid():
         return _form_page(request, form, group_id=gid, status=400)
-    client = _connected_client(request)
+    client, connection = _connected(request)
     try:
         result = services.workspace_group_update(
             client=client,
@@ -214,10 +195,10 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
             values=form.values(),
             opened=form.opened_values,
             opened_updated_at=form.opened_updated_at,
-            account_id=_account_id(request.user),
+            account_id=_account_id(connection),
         )
     except AuthenticationError:
-        _keep_draft(request)
+        keep_draft(request)
         raise
     except services.StaleEdit as stale:
         return _stale_page(request, form, stale, gid)
@@ -229,13 +210,14 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
         form.add_upstream_errors(error)
         return _form_page(request, form, group_id=gid, status=422)
     except KantataError as error:
-        form.add_error(None, upstream_problem(error))
+        form.add_error(None, str(problem_for(error, writing=True)))
         return _form_page(request, form, group_id=gid, status=status_for(error))
-    _forget_draft(request)
+    forget_draft(request)
     if result.written:
         messages.success(request, f"Saved “{result.group.name}”.")
     else:
         messages.info(request, "Nothing to save: the group already had these values.")
+    hand_over_to_detail(request, result.group)
     return redirect("groups:detail", gid)
 
 
@@ -331,22 +313,15 @@ def _gone(request: HttpRequest, group_id: str) -> HttpResponse:
     )
 
 
-def _group_for_page(request: HttpRequest, client, group_id: str, include=()):
-    """The group to show on an edit or delete page, or the page saying why there is none."""
-    try:
-        return group_read(client, group_id, include)
-    except (NotFound, InvalidRequest):  # an id past the API's range cannot exist either
+def _unreadable(request: HttpRequest, group_id: str, error: KantataError) -> HttpResponse:
+    """The page saying why an edit or delete page has no group to show."""
+    if isinstance(error, (NotFound, InvalidRequest)):  # an id past the API's range too
         return _gone(request, group_id)
-    except AuthenticationError:
-        raise
-    except KantataError as error:
-        status = status_for(error)
-        context = {
-            "status": status,
-            "title": "Kantata OX did not answer",
-            "message": upstream_problem(error, doing="load"),
-        }
-        return render(request, "error.html", context, status=status)
+    if isinstance(error, AuthenticationError):
+        raise error
+    problem = problem_for(error, writing=False, doing="load")
+    context = {"status": problem.status, "title": problem.title, "message": str(problem)}
+    return render(request, "error.html", context, status=problem.status)
 
 
 @never_cache
@@ -357,16 +332,17 @@ def group_delete(request: HttpRequest, group_id: int) -> HttpResponse:
     """GET: the confirmation naming the group. POST: delete; with htmx the answer replaces
     the list row (nothing: the row leaves; a notice when it could not be deleted)."""
     gid = str(group_id)
-    client = client_for(request.user)
+    client, connection = client_and_connection(request.user)
     if request.method == "GET":
-        group = _group_for_page(request, client, gid)
-        if isinstance(group, HttpResponse):
-            return group
+        try:
+            group = client.workspace_groups.get(gid)
+        except KantataError as error:
+            return _unreadable(request, gid, error)
         return render(request, "groups/confirm_delete.html", {"group": group})
     name = request.POST.get("name", "")[:255]
     try:
         group = services.workspace_group_delete(
-            client=client, actor=request.user, group_id=gid, account_id=_account_id(request.user)
+            client=client, actor=request.user, group_id=gid, account_id=_account_id(connection)
         )
     except services.AlreadyDeleted:
         notice = (
@@ -377,7 +353,7 @@ def group_delete(request: HttpRequest, group_id: int) -> HttpResponse:
     except KantataError as error:
         if isinstance(error, AuthenticationError):
             raise
-        problem = upstream_problem(error, doing="delete")
+        problem = problem_for(error, writing=True, doing="delete")
         notice = f"“{name or gid}” was not deleted. {problem}"
         return _delete_answer(request, notice, level=messages.ERROR, group_id=gid)
     notice = f"Deleted “{group.name}”."

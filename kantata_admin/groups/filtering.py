@@ -224,7 +224,8 @@ class GroupFilterForm(forms.Form):
             custom_type(spec).check_filter(self, spec)
         if not self.errors:
             try:
-                self._filters()
+                # Built once: `query()` sends what was checked here.
+                self._checked_filters = self._filters()
             except InvalidRequest as error:
                 # A last guard: the client's encoders refuse what the fields let through.
                 raise ValidationError(f"This filter cannot be sent: {error}") from error
@@ -264,7 +265,7 @@ class GroupFilterForm(forms.Form):
         data = self.cleaned_data
         wanted = set(data.get("columns") or ())
         return ListQuery(
-            filters=self._filters(),
+            filters=self._checked_filters,
             order=data.get("order") or DEFAULT_ORDER,
             page=data.get("page") or 1,
             per_page=data.get("per_page") or DEFAULT_PAGE_SIZE,

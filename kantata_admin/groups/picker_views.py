@@ -15,9 +15,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from kantata_admin.accounts.permissions import editor_required
 from kantata_admin.connections.services import client_for
-from kantata_admin.groups.write_problems import upstream_problem
+from kantata_admin.groups.problems import problem_for
 from kantata_admin.kantata import (
     AuthenticationError,
     KantataClient,
@@ -25,6 +24,7 @@ from kantata_admin.kantata import (
     Workspace,
     WorkspaceFilters,
 )
+from kantata_admin.permissions import editor_required
 
 SEARCH_RESULTS = 10
 
@@ -85,5 +85,5 @@ def workspace_matches(client: KantataClient, text: str, picked: Iterable[str]) -
     except AuthenticationError:
         raise
     except KantataError as error:
-        return WorkspaceMatches(text, [], upstream_problem(error, doing="search"))
+        return WorkspaceMatches(text, [], str(problem_for(error, writing=False, doing="search")))
     return WorkspaceMatches(text, [w for w in page.records if w.id not in picked])

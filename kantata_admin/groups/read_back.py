@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
-from kantata_admin.groups.changes import EDIT_INCLUDES, GROUP_FIELDS
+from kantata_admin.groups.changes import GROUP_FIELDS, SAVE_INCLUDES
 from kantata_admin.kantata import (
     KantataClient,
     KantataError,
@@ -106,10 +106,10 @@ def _attempt[T](write: Callable[[], T]) -> tuple[T | None, KantataError | None]:
 
 
 def _read_back(client: KantataClient, group_id: str, lost: KantataError) -> WorkspaceGroup | None:
-    """The group as Kantata holds it now, None when it is gone; if even that cannot be
-    read, the lost answer's own error stands."""
+    """The group as Kantata holds it now (with what the page after a save shows), None
+    when it is gone; if even that cannot be read, the lost answer's own error stands."""
     try:
-        return client.workspace_groups.get(group_id, include=EDIT_INCLUDES)
+        return client.workspace_groups.get(group_id, include=SAVE_INCLUDES)
     except NotFound:
         return None
     except KantataError:
@@ -122,7 +122,7 @@ def update_or_read_back(
     """PUT `payload`; after a lost answer, the group as read back when it holds all of it.
     Returns (group, answer_was_lost); raises WriteAnswerLost when it holds less."""
     updated, lost = _attempt(
-        lambda: client.workspace_groups.update(group_id, payload, include=EDIT_INCLUDES)
+        lambda: client.workspace_groups.update(group_id, payload, include=SAVE_INCLUDES)
     )
     if lost is None:
         return cast(WorkspaceGroup, updated), False

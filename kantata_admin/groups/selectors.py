@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from kantata_admin.connections.models import KantataConnection
 from kantata_admin.groups.custom_value_reads import (
     group_with_custom_values,
     page_with_custom_values,
@@ -48,6 +49,12 @@ class _CachedFields:
     fields: tuple[CustomFieldSpec, ...]
     etag: str | None
     checked_at: float
+
+
+def account_key(connection: KantataConnection) -> str:
+    """Whose cached definitions these are: the member's Kantata account (shared by everyone
+    connected to it), else their own Kantata user. The one key of the account's caches."""
+    return connection.account_id or f"user-{connection.kantata_user_id}"
 
 
 def _cache_key(account_id: str) -> str:

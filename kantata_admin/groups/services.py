@@ -21,9 +21,11 @@ from kantata_admin.audit.services import audit_error_fields, audit_record
 from kantata_admin.groups.changes import (
     EDIT_INCLUDES,
     GROUP_FIELDS,
+    SAVE_INCLUDES,
     GroupValues,
+    Meanwhile,
     changed_custom_fields,
-    changed_fields,
+    changed_meanwhile,
     group_diff,
     reference_matching,
 )
@@ -42,21 +44,21 @@ from kantata_admin.kantata import (
 class StaleEdit(Exception):
     """The group changed in Kantata since the form was opened; nothing was written."""
 
-    def __init__(self, current: WorkspaceGroup, opened: GroupValues) -> None:
+    def __init__(
+        self,
+        current: WorkspaceGroup,
+        current_values: GroupValues,
+        opened: GroupValues,
+        meanwhile: Meanwhile,
+    ) -> None:
         super().__init__("The group changed in Kantata OX since the form was opened.")
         self.current = current
-        self.current_values = GroupValues.from_group(current)
+        self.current_values = current_values
         self.opened = opened
         # What someone else changed meanwhile, field by field.
-        self.changed_meanwhile = changed_fields(opened, self.current_values)
-        if opened.workspace_ids != self.current_values.workspace_ids:
-            self.changed_meanwhile.append("workspaces")
+        self.changed_meanwhile = meanwhile.fields
         # Custom field ids, among those on the form (`opened.custom_field_ids`).
-        self.custom_changed_meanwhile = changed_custom_fields(opened, self.current_values)
-
-    @property
-    def any_change(self) -> bool:
-        return bool(self.changed_meanwhile or self.custom_changed_meanwhile)
+        self.custom_changed_meanwhile = meanwhile.custom
 
 
 class ValuesNotSaved(Exception):
@@ -100,6 +102,7 @@ def _raise_unsaved(
 
 @dataclass(frozen=True)
 class UpdateResult:
+    # The group as Kantata answered the save (values written included): the next page.
     group: WorkspaceGroup
     # False when the form matched Kantata already: nothing was sent, nothing audited.
     written: bool
@@ -155,14 +158,13 @@ def _update_payload(current: GroupValues, values: GroupValues) -> dict[str, Any]
     return payload
 
 
-def _as_written(group: WorkspaceGroup, values: GroupValues) -> GroupValues:
-    """The group's values, with the external reference the form writes (a group may hold
-    several; the one with the typed service, model and ref is the one compared)."""
-    written = GroupValues.from_group(group)
-    if values.external_reference:
-        key = values.external_reference.key
-        written = replace(written, external_reference=reference_matching(group, key))
-    return written
+def _as_written(held: GroupValues, group: WorkspaceGroup, typed: GroupValues) -> GroupValues:
+    """`held` (the values of `group`), with the external reference the form writes (a group
+    may hold several; the one with the typed service, model and ref is the one compared)."""
+    if not typed.external_reference:
+        return held
+    key = typed.external_reference.key
+    return replace(held, external_reference=reference_matching(group, key))
 
 
 def workspace_group_create(
@@ -172,7 +174,7 @@ def workspace_group_create(
     name and returns it only if this call made it, so a retry never makes a second one."""
     account_id = _account_of(actor, account_id)
     try:
-        group = client.workspace_groups.create(_create_payload(values), include=EDIT_INCLUDES)
+        group = client.workspace_groups.create(_create_payload(values), include=SAVE_INCLUDES)
     except KantataError as error:
         _record_failure(
             error,
@@ -197,7 +199,7 @@ def workspace_group_create(
         **_values_outcome(writes),
     )
     _raise_unsaved(group, now, writes, group_written=True)
-    return group
+    return writes.applied_to_group(group)
 
 
 def workspace_group_update(
@@ -219,33 +221,38 @@ def workspace_group_update(
     """
     account_id = _account_of(actor, account_id)
     current: WorkspaceGroup | None = None
+    held: GroupValues | None = None
     # Only the custom fields on the form count, in the check as in the write.
     opened = replace(opened, custom_field_ids=values.custom_field_ids)
     try:
-        # The values of the fields on the form only: a form without custom fields costs no
-        # read of values (Kantata documents no include of them on groups).
+        # Read: the group as Kantata holds it, with everything the next page shows, and the
+        # values of the fields on the form only (Kantata documents no include of them on
+        # groups: one more call unless the answer carried them; none for a form without).
         current = group_with_custom_values(
             client,
-            client.workspace_groups.get(group_id, include=EDIT_INCLUDES),
+            client.workspace_groups.get(group_id, include=SAVE_INCLUDES),
             field_ids=values.custom_field_ids,
         )
-        # Kantata's timestamps have whole seconds: a change in the same second as the
-        # version shown keeps `updated_at`, so the values the form opened with count too.
-        stale = StaleEdit(current, opened)
-        if current.updated_at != opened_updated_at or stale.any_change:
-            raise stale
         held = GroupValues.from_group(current)
+        # Compare: Kantata's timestamps have whole seconds, so a change in the same second
+        # as the version shown keeps `updated_at`; the values the form opened with count too.
+        meanwhile = changed_meanwhile(opened, held)
+        if current.updated_at != opened_updated_at or meanwhile:
+            raise StaleEdit(current, held, opened, meanwhile)
         payload = _update_payload(held, values)
         group_unchanged = set(payload) == {"name"} and values.name == current.name
         if group_unchanged and not changed_custom_fields(held, values):
             return UpdateResult(group=current, written=False)
+        # Write: the group's own fields when they changed; its answer (or, when that was
+        # lost, the group read back) draws the next page.
         updated, answer_was_lost = (
             (current, False)
             if group_unchanged
             else update_or_read_back(client, group_id, payload, current)
         )
-        # A group's answer (or read-back) proves no values of its own: keep the ones read.
-        updated = carry_custom_values(updated, current)
+        if updated is not current:
+            # A group's answer (or read-back) proves no values of its own: keep those read.
+            updated = carry_custom_values(updated, current)
     except KantataError as error:
         _record_failure(
             error,
@@ -255,7 +262,7 @@ def workspace_group_update(
             group_id=group_id,
             group_name=current.name if current is not None else values.name,
             changes=group_diff(
-                _as_written(current, values) if current is not None else opened,
+                _as_written(held, current, values) if held is not None else opened,
                 values,
                 titles=[values.workspace_titles],
             ),
@@ -263,8 +270,10 @@ def workspace_group_update(
         raise
     # The group's answer carries the values as they were: the value writes come after.
     writes = custom_values_write(client, current, held, values)
-    before = _as_written(current, values)
-    now = writes.applied_to(_as_written(updated, values))
+    # Record: before and after, each read from Kantata's own answer once.
+    before = _as_written(held, current, values)
+    written = held if updated is current else GroupValues.from_group(updated)
+    now = writes.applied_to(_as_written(written, updated, values))
     changes = group_diff(before, now) | _lost_note(answer_was_lost)
     audit_record(
         actor=actor,
@@ -276,7 +285,7 @@ def workspace_group_update(
         **_values_outcome(writes),
     )
     _raise_unsaved(updated, now, writes, group_written=not group_unchanged)
-    return UpdateResult(group=updated, written=True)
+    return UpdateResult(group=writes.applied_to_group(updated), written=True)
 
 
 def workspace_group_delete(

@@ -44,6 +44,8 @@ class ValueWrites:
     failure: KantataError | None = None
     # The names of the fields the save had to write that Kantata did not.
     not_saved: list[str] = field(default_factory=list)
+    # Field id -> Kantata's answer for each saved value (None: deleted), for the next page.
+    answers: dict[str, CustomFieldValue | None] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -58,6 +60,18 @@ class ValueWrites:
             else:
                 held[field_id] = value
         return replace(values, custom_values=held)
+
+    def applied_to_group(self, group: WorkspaceGroup) -> WorkspaceGroup:
+        """`group` as Kantata answered its write, with the saved values' own answers."""
+        if not self.answers:
+            return group
+        records = {record.custom_field_id: record for record in group.custom_field_values}
+        for field_id, record in self.answers.items():
+            if record is None:
+                records.pop(field_id, None)
+            else:
+                records[field_id] = record
+        return replace(group, custom_field_values=tuple(records.values()))
 
 
 def _refuse(writes: ValueWrites, field_id: str, error: ValidationFailed) -> None:
@@ -102,6 +116,7 @@ def _create(
         return
     for value in made:
         writes.saved[value.custom_field_id] = FieldValue.from_record(value)
+        writes.answers[value.custom_field_id] = value
 
 
 def _update(
@@ -125,6 +140,7 @@ def _update(
         return
     for field_id, value in zip(field_ids, made, strict=True):
         writes.saved[field_id] = FieldValue.from_record(value)
+        writes.answers[field_id] = value
 
 
 def _delete(
@@ -147,9 +163,11 @@ def _delete(
                 _refuse(writes, field_id, error)
                 continue
             writes.saved[field_id] = None
+            writes.answers[field_id] = None
         return
     for field_id in field_ids:
         writes.saved[field_id] = None
+        writes.answers[field_id] = None
 
 
 def custom_values_write(

@@ -10,13 +10,14 @@ in the page, above the member's kept filters, with a retry.
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import itertools
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -34,28 +35,22 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
-from kantata_admin.connections.errors import NotConnected
-from kantata_admin.connections.services import client_for, connection_for
+from kantata_admin.connections.services import client_and_connection, client_for
 from kantata_admin.groups import selectors
 from kantata_admin.groups.export import csv_chunks, export_filename
 from kantata_admin.groups.filtering import DEFAULT_ORDER, OPTION_NAMES, GroupFilterForm
-from kantata_admin.groups.tables import GroupTable, export_columns, safe_href, workspaces_in_order
+from kantata_admin.groups.handoffs import handed_over
+from kantata_admin.groups.problems import Problem, problem_for, upstream_problem
+from kantata_admin.groups.table_html import safe_href
+from kantata_admin.groups.tables import GroupTable, export_columns, workspaces_in_order
 from kantata_admin.kantata import (
     AuthenticationError,
-    BadRequest,
     InvalidRequest,
     KantataClient,
     KantataError,
     NotFound,
-    PermissionDenied,
-    RateLimited,
-    ServiceUnavailable,
-    Timeout,
-    TransportError,
-    UpstreamBusy,
     WorkspaceGroup,
 )
-from kantata_admin.savedviews.services import default_view_for
 
 logger = logging.getLogger(__name__)
 
@@ -64,88 +59,10 @@ logger = logging.getLogger(__name__)
 _UPSTREAM = ThreadPoolExecutor(max_workers=32, thread_name_prefix="groups-upstream")
 
 
-@dataclass(frozen=True)
-class UpstreamProblem:
-    """What the page says when Kantata OX did not give an answer it can show."""
-
-    title: str
-    message: str
-    status: int
-    request_id: str | None = None
-    can_retry: bool = True
-
-
-def upstream_problem(error: KantataError) -> UpstreamProblem:
-    """The one wording of each upstream failure, for every browse page."""
-    request_id = getattr(error, "request_id", None)
-    if isinstance(error, RateLimited):
-        wait = f" about {error.retry_after:.0f} seconds" if error.retry_after else " a moment"
-        return UpstreamProblem(
-            "Kantata OX is busy",
-            f"It is receiving too many requests from your account. Wait{wait}, then retry.",
-            429,
-            request_id,
-        )
-    if isinstance(error, UpstreamBusy):
-        return UpstreamProblem(
-            "Kantata OX is busy",
-            "Too many pages are waiting for Kantata OX right now. Try again in a moment.",
-            503,
-        )
-    if isinstance(error, ServiceUnavailable):
-        return UpstreamProblem(
-            "Kantata OX is unavailable",
-            "It answered that it cannot serve requests right now. Retry in a little while.",
-            503,
-            request_id,
-        )
-    if isinstance(error, Timeout):
-        return UpstreamProblem(
-            "Kantata OX did not answer in time",
-            "The request took too long. Retry; if it keeps happening, narrow the filters.",
-            504,
-            request_id,
-        )
-    if isinstance(error, TransportError):
-        return UpstreamProblem(
-            "Kantata OX could not be reached",
-            "The connection failed before an answer came. Retry in a moment.",
-            503,
-            request_id,
-        )
-    if isinstance(error, BadRequest):
-        said = " ".join(error.messages) or "no reason given"
-        return UpstreamProblem(
-            "Kantata OX refused this query",
-            f"It said: {said} Change the filters and try again.",
-            400,
-            request_id,
-            can_retry=False,
-        )
-    if isinstance(error, PermissionDenied):
-        return UpstreamProblem(
-            "Kantata OX does not allow this",
-            "Your Kantata OX user may not see these workspace groups.",
-            403,
-            request_id,
-            can_retry=False,
-        )
-    logger.warning("group browse: unexpected upstream failure: %s", error)
-    return UpstreamProblem(
-        "Kantata OX gave an answer this page cannot read",
-        "Retry; if it keeps happening, tell your administrator the reference below.",
-        502,
-        request_id,
-    )
-
-
-def _account_key(request: HttpRequest) -> str:
-    """Whose custom fields these are: the member's Kantata account (shared by everyone
-    connected to it), else their own Kantata user."""
-    connection = connection_for(request.user)
-    if connection is None:  # client_for has already refused a member without one
-        raise NotConnected()
-    return connection.account_id or f"user-{connection.kantata_user_id}"
+def member_client(request: HttpRequest) -> tuple[KantataClient, str]:
+    """The member's client and their account's cache key, from one read of the connection."""
+    client, connection = client_and_connection(request.user)
+    return client, selectors.account_key(connection)
 
 
 def _canonical(query: QueryDict) -> QueryDict:
@@ -177,15 +94,16 @@ def _list_url(params: QueryDict) -> str:
 def _list_context(params: QueryDict) -> dict[str, Any]:
     return {
         "params": params,
+        "list_url": reverse("groups:list"),
         "clear_query": _options_only(params),
     }
 
 
 def _fields_and_form(
-    client: KantataClient, request: HttpRequest, params: QueryDict
-) -> tuple[GroupFilterForm, UpstreamProblem | None]:
+    client: KantataClient, account: str, params: QueryDict
+) -> tuple[GroupFilterForm, Problem | None]:
     try:
-        fields = selectors.group_custom_fields(client, _account_key(request))
+        fields = selectors.group_custom_fields(client, account)
     except AuthenticationError:
         raise
     except KantataError as error:
@@ -203,18 +121,17 @@ def group_list(request: HttpRequest) -> HttpResponse:
     restores history, which needs the filters too)."""
     params = _canonical(request.GET)
     fragment = bool(request.htmx) and not request.htmx.history_restore_request
-    if not request.GET and not fragment and (default := default_view_for(request.user)):
-        return HttpResponseRedirect(reverse("savedviews:open", args=[default.pk]))
     if not fragment and params != request.GET:
         # A plain form submit sends every empty field: show the short address instead.
         return HttpResponseRedirect(_list_url(params))
 
-    client = client_for(request.user)
-    form, problem = _fields_and_form(client, request, params)
+    client, account = member_client(request)
+    form, problem = _fields_and_form(client, account, params)
     context = _list_context(params) | {
         "form": form,
         "problem": problem,
         "fragment": fragment,
+        "account": account,
     }
     if problem is None and form.is_valid():
         query = form.query()
@@ -227,13 +144,16 @@ def group_list(request: HttpRequest) -> HttpResponse:
                 pending = _in_background(selectors.group_page, client, query)
                 context["filters_html"] = _filters_html(request, context)
                 page = pending.result()
-            context["table"] = GroupTable(page, query)
+            context["table"] = GroupTable(
+                page, query, params, can_edit=request.user.can_edit, list_url=context["list_url"]
+            )
         except AuthenticationError:
             raise
         except KantataError as error:
             context["problem"] = problem = upstream_problem(error)
 
     if fragment:
+        context["sort_control_html"] = _sort_control_html(request, context)
         # htmx swaps only 2xx answers: the problem goes in the fragment, with status 200.
         response = render(request, "groups/list.html#results", context)
         return push_url(response, _list_url(params))
@@ -242,7 +162,30 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 
 def _filters_html(request: HttpRequest, context: dict[str, Any]) -> str:
-    return render_to_string("groups/list.html#filters", context, request)
+    """The filter panel. It depends only on the account's custom fields and the query, and
+    is most of a full page's own work: kept per account, fields and query, as long as
+    the fields' definitions are used without asking Kantata."""
+    form: GroupFilterForm = context["form"]
+    shape = f"{form.custom_fields!r}\n{context['params'].urlencode()}".encode()
+    key = f"groups:filters:v1:{context['account']}:{hashlib.sha256(shape).hexdigest()}"
+    if (cached := cache.get(key)) is not None:
+        return cached
+    html = render_to_string("groups/list.html#filters", context, request)
+    cache.set(key, html, selectors.CUSTOM_FIELDS_FRESH_SECONDS)
+    return html
+
+
+def _sort_control_html(request: HttpRequest, context: dict[str, Any]) -> str:
+    """The sort control the fragment refreshes out of band: one of a few, kept by order."""
+    form: GroupFilterForm = context["form"]
+    drawn = {**context, "oob": True}
+    if form["order"].errors:
+        return render_to_string("groups/list.html#sort_control", drawn, request)
+    key = f"groups:sort-control:v1:{form['order'].value() or ''}"
+    if (cached := cache.get(key)) is None:
+        cached = render_to_string("groups/list.html#sort_control", drawn, request)
+        cache.set(key, cached, selectors.CUSTOM_FIELDS_KEPT_SECONDS)
+    return cached
 
 
 def _full_page(request: HttpRequest, context: dict[str, Any], status: int) -> HttpResponse:
@@ -260,8 +203,11 @@ def _in_background[R](work: Callable[..., R], *args: Any) -> Future[R]:
 @never_cache
 @require_safe
 def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
-    """Everything about one group, in one upstream call."""
+    """Everything about one group, in one upstream call; none right after a save, whose
+    answer it shows."""
     client = client_for(request.user)
+    if (saved := handed_over(request, str(group_id))) is not None:
+        return render(request, "groups/detail.html", _detail_context(saved))
     try:
         group = selectors.group_detail(client, str(group_id))
     except (NotFound, InvalidRequest):  # InvalidRequest: an id no group can have, such as 0
@@ -271,7 +217,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     except AuthenticationError:
         raise
     except KantataError as error:
-        problem = upstream_problem(error)
+        problem = problem_for(error, writing=False, doing="load")
         context = {"problem": problem, "group_id": group_id}
         return render(request, "groups/detail.html", context, status=problem.status)
     return render(request, "groups/detail.html", _detail_context(group))
@@ -298,9 +244,9 @@ def _detail_context(group: WorkspaceGroup) -> dict[str, Any]:
 def group_export(request: HttpRequest) -> HttpResponse:
     """Every group matching the list's filters as CSV, streamed page by page."""
     params = _canonical(request.GET)
-    client = client_for(request.user)
-    form, problem = _fields_and_form(client, request, params)
-    context = _list_context(params) | {"form": form, "problem": problem}
+    client, account = member_client(request)
+    form, problem = _fields_and_form(client, account, params)
+    context = _list_context(params) | {"form": form, "problem": problem, "account": account}
     if problem is None and not form.is_valid():
         # The list page shows each refused value on its field.
         return HttpResponseRedirect(_list_url(params))

@@ -7,6 +7,7 @@ for group in client.workspace_groups.iter_all(include=["workspaces"]): ...
 
 from .client import DEFAULT_BASE_URL, USER_AGENT, KantataClient
 from .custom_value_filters import ChoiceValue, CurrencyValue, DateRange, NumberValue, TextValue
+from .encoding import is_currency_code
 from .errors import (
     APIError,
     AuthenticationError,
@@ -40,6 +41,8 @@ from .filters import (
 from .observability import Call, CallRecorder, track_calls
 from .pagination import Page
 from .payloads import (
+    GROUP_TEXT_FIELDS,
+    GROUP_VALUE_FIELDS,
     VALUE_CREATE_CAP,
     CustomFieldValueInput,
     ExternalReferenceInput,
@@ -60,6 +63,8 @@ from .typed_values import Money, TypedValue, json_value, typed_value
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "GROUP_TEXT_FIELDS",
+    "GROUP_VALUE_FIELDS",
     "NO_RETRIES",
     "USER_AGENT",
     "VALUE_CREATE_CAP",
@@ -112,6 +117,7 @@ __all__ = [
     "WorkspaceGroupFilters",
     "WorkspaceGroupInput",
     "error_for_response",
+    "is_currency_code",
     "json_value",
     "track_calls",
     "typed_value",

@@ -6,15 +6,20 @@ Each class is one documented syntax (`cf:choice1,choice2`, `cf:amount:USD`, `cf:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .encoding import IdLike, Number, encode_id, encode_number, encode_plain, encode_text
+from .encoding import (
+    IdLike,
+    Number,
+    encode_id,
+    encode_number,
+    encode_plain,
+    encode_text,
+    is_currency_code,
+)
 from .errors import InvalidRequest
-
-_ISO_CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +52,7 @@ class CurrencyValue:
         name = "by_custom_currency_value"
         text = f"{encode_id(self.field_id, name=name)}:{encode_number(self.amount, name=name)}"
         if self.currency is not None:
-            if not isinstance(self.currency, str) or not _ISO_CURRENCY.fullmatch(self.currency):
+            if not isinstance(self.currency, str) or not is_currency_code(self.currency):
                 raise InvalidRequest(f"{name}: {self.currency!r} is not an ISO 4217 code")
             text += f":{self.currency}"
         return text

@@ -21,8 +21,17 @@ Number = int | float | Decimal | str
 PAGE_CAP = 200
 
 _ID = re.compile(r"[1-9][0-9]*")
+# An ISO 4217 currency code, as Kantata writes it: the one place this is set.
+_ISO_CURRENCY = re.compile(r"[A-Z]{3}")
 # These characters delimit the custom-value syntax; a value holding one cannot be encoded.
 _SYNTAX_CHARS = frozenset(":;()")
+
+
+def is_currency_code(text: str, *, any_case: bool = False) -> bool:
+    """Three letters, upper case (or any case: a member's typing, upper-cased later)."""
+    if any_case and text.isascii():
+        text = text.upper()
+    return _ISO_CURRENCY.fullmatch(text) is not None
 
 
 def encode_id(value: IdLike, *, name: str) -> str:

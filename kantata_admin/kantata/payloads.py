@@ -32,6 +32,13 @@ class ExternalReferenceInput:
     locked: bool | None = None
 
 
+# A group's own writable values, in the order a form shows them: the one declaration on the
+# product's side (the dashboard's form, diff and audit read it too). The sandbox, which plays
+# the server, keeps its own.
+GROUP_TEXT_FIELDS = ("name", "notes", "contact_name", "email", "phone_number", "address", "website")
+GROUP_VALUE_FIELDS = ("name", "company", *GROUP_TEXT_FIELDS[1:])
+
+
 @dataclass(frozen=True)
 class WorkspaceGroupInput:
     """Writable fields of a workspace group; `None` fields are not sent (left unchanged)."""
@@ -50,7 +57,8 @@ class WorkspaceGroupInput:
 
 
 GROUP_FIELDS = frozenset(f.name for f in fields(WorkspaceGroupInput))
-_TEXT_FIELDS = ("name", "notes", "contact_name", "email", "phone_number", "address", "website")
+# WorkspaceGroupInput is the values plus the workspaces and the reference.
+assert set(GROUP_VALUE_FIELDS) <= GROUP_FIELDS
 _REFERENCE_FIELDS = frozenset(f.name for f in fields(ExternalReferenceInput))
 _REFERENCE_REQUIRED = ("service_name", "service_model", "service_model_ref")
 
@@ -99,7 +107,7 @@ def workspace_group_body(payload: Any, *, creating: bool) -> dict[str, Any]:
             raise InvalidRequest("workspace_group: remove_workspace_ids only applies to updates")
     if not group:
         raise InvalidRequest("workspace_group: nothing to write")
-    for key in _TEXT_FIELDS:
+    for key in GROUP_TEXT_FIELDS:
         value = group.get(key)
         if value is not None and not isinstance(value, str):
             raise InvalidRequest(f"workspace_group.{key}: expected text")

@@ -12,9 +12,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from kantata_admin.connections.services import client_for
+from kantata_admin.connections.services import client_and_connection
 from kantata_admin.groups import selectors
-from kantata_admin.groups.views import _account_key
 from kantata_admin.kantata import AuthenticationError, KantataError
 from kantata_admin.savedviews import services
 from kantata_admin.savedviews.forms import SaveViewForm
@@ -59,9 +58,9 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
 @require_safe
 def saved_view_open(request: HttpRequest, view_id: int) -> HttpResponse:
     view = get_object_or_404(SavedView.objects.visible_to(request.user), pk=view_id)
-    client = client_for(request.user)
+    client, connection = client_and_connection(request.user)
     try:
-        fields = selectors.group_custom_fields(client, _account_key(request))
+        fields = selectors.group_custom_fields(client, selectors.account_key(connection))
     except AuthenticationError:
         raise
     except KantataError as error:

@@ -13,14 +13,11 @@ from kantata_admin.audit.models import AuditEntry
 from kantata_admin.kantata import (
     KantataClient,
     NotFound,
-    RetryPolicy,
     Workspace,
     WorkspaceGroup,
 )
+from tests.retries import FAST_RETRIES
 from tests.sandbox_harness import READONLY_EMAIL, unique_name
-
-# Short waits so a retried 503 costs tenths of a second.
-FAST_RETRIES = RetryPolicy(max_attempts=3, backoff_base=0.02, backoff_cap=0.1, total_budget=15)
 
 
 @pytest.fixture

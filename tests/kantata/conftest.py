@@ -10,16 +10,14 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from kantata_admin.kantata import KantataClient, RetryPolicy, WorkspaceGroup
+from kantata_admin.kantata import KantataClient, WorkspaceGroup
+from tests.retries import FAST_RETRIES
 from tests.sandbox_harness import (
     IMPATIENT_TIMEOUT,
     OTHER_ACCOUNT_EMAIL,
     READONLY_EMAIL,
     unique_name,
 )
-
-# Short waits so retry tests take tenths of a second, not seconds.
-FAST_RETRIES = RetryPolicy(max_attempts=4, backoff_base=0.02, backoff_cap=0.1, total_budget=15)
 
 
 class Sleeps(list):
