@@ -345,6 +345,19 @@ def sandbox_expiring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandb
     )
 
 
+@pytest.fixture(scope="session")
+def sandbox_group_values(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    """A second sandbox, seeded as `sandbox`, that answers workspace groups'
+    `include=custom_field_values` (KANTATA_SANDBOX_GROUP_VALUES_INCLUDE), which Kantata
+    does not document: the dashboard's one-call fast path; started only when asked."""
+    yield from serve(
+        tmp_path_factory,
+        "sandbox_group_values",
+        250,
+        KANTATA_SANDBOX_GROUP_VALUES_INCLUDE="true",
+    )
+
+
 # --- fixtures both test packages use ------------------------------------------------------
 
 

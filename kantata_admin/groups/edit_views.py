@@ -21,8 +21,9 @@ from django_htmx.http import trigger_client_event
 from kantata_admin.connections.errors import ConnectionRequired
 from kantata_admin.connections.models import KantataConnection
 from kantata_admin.connections.services import client_and_connection
-from kantata_admin.groups import selectors, services
+from kantata_admin.groups import field_access, selectors, services
 from kantata_admin.groups.changes import EDIT_INCLUDES, GROUP_FIELDS, GroupValues, custom_name
+from kantata_admin.groups.custom_value_reads import group_read
 from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.forms import GroupForm, opened_snapshot
 from kantata_admin.groups.handoffs import forget_draft, hand_over_to_detail, keep_draft, take_draft
@@ -35,6 +36,7 @@ from kantata_admin.kantata import (
     KantataError,
     NotFound,
     ValidationFailed,
+    WorkspaceGroup,
 )
 from kantata_admin.permissions import editor_required
 
@@ -70,12 +72,15 @@ def _connected(request: HttpRequest) -> tuple[KantataClient, KantataConnection]:
 
 
 def _custom_fields(
-    client: KantataClient, connection: KantataConnection
+    client: KantataClient, connection: KantataConnection, group: WorkspaceGroup | None = None
 ) -> tuple[tuple[CustomFieldSpec, ...], str]:
-    """The account's group custom fields (the list's cached definitions), or none and the
-    sentence saying why: the rest of the form still works, and no value is touched."""
+    """The account's group custom fields (the list's cached definitions) as this member may
+    use them (field_access), or none and the sentence saying why: the rest of the form
+    still works, and no value is touched."""
     try:
-        return selectors.group_custom_fields(client, selectors.account_key(connection)), ""
+        specs = selectors.group_custom_fields(client, selectors.account_key(connection))
+        member = f"kantata-user-{connection.kantata_user_id}"
+        return field_access.for_member(client, specs, member, group), ""
     except AuthenticationError:
         raise
     except KantataError as error:
@@ -169,10 +174,10 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
             return _form_page(request, form, group_id=gid, restored=True)
         client, connection = _connected(request)
         try:
-            group = client.workspace_groups.get(gid, include=EDIT_INCLUDES)
+            group = group_read(client, gid, EDIT_INCLUDES)
         except KantataError as error:
             return _unreadable(request, gid, error)
-        specs, fields_problem = _custom_fields(client, connection)
+        specs, fields_problem = _custom_fields(client, connection, group)
         form = GroupForm.for_group(GroupValues.from_group(group), group.updated_at, specs)
         return _form_page(request, form, group_id=gid, custom_fields_problem=fields_problem)
 

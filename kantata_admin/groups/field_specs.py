@@ -19,3 +19,9 @@ class CustomFieldSpec:
     value_type: str
     # (choice id, label) in the account's order, for single and multi fields.
     choices: tuple[tuple[str, str], ...] = ()
+    # The Kantata OX permission needed to see / to change the field's values ("" unknown).
+    read_access: str = ""
+    write_access: str = ""
+    # Why the member may not change the field on this form ("" when they may): the form
+    # shows it read-only with this reason, and a save never sends it.
+    read_only: str = ""

@@ -16,24 +16,17 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from kantata_admin.groups.custom_types import custom_type
 from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.filter_fields import (
     MAX_REFS,
-    DateInput,
     DateTimeLocalInput,
     ExternalIdListField,
     IdListField,
-    PlainTextField,
 )
 from kantata_admin.kantata import (
-    ChoiceValue,
-    CurrencyValue,
-    DateRange,
     InvalidRequest,
-    NumberValue,
-    TextValue,
     WorkspaceGroupFilters,
-    is_currency_code,
 )
 
 PAGE_SIZES = (20, 50, 100, 200)
@@ -60,7 +53,6 @@ REFERENCE_STATUS_CHOICES = (
     ("fail", "Failed"),
     ("pending", "Pending"),
 )
-BLANK_CHOICE = "blank"
 
 # The form fields that are list options rather than filters (they never narrow the list).
 OPTION_NAMES = ("order", "per_page", "page", "include", "columns")
@@ -135,11 +127,6 @@ class CustomFilter:
 
     spec: CustomFieldSpec
     names: tuple[str, ...]
-
-
-def custom_field_name(spec: CustomFieldSpec, part: str = "") -> str:
-    """The query parameter of a custom field's filter, e.g. `cf_3` or `cf_3_from`."""
-    return f"cf_{spec.id}{'_' + part if part else ''}"
 
 
 class GroupFilterForm(forms.Form):
@@ -223,43 +210,7 @@ class GroupFilterForm(forms.Form):
     # --- building ----------------------------------------------------------------------
 
     def _add_custom_filter(self, spec: CustomFieldSpec) -> CustomFilter:
-        added: dict[str, forms.Field] = {}
-        label = spec.name
-        match spec.value_type:
-            case "single" | "multi":
-                choices = [*spec.choices, (BLANK_CHOICE, "(no value)")]
-                added[custom_field_name(spec)] = forms.MultipleChoiceField(
-                    label=label,
-                    required=False,
-                    choices=choices,
-                    widget=forms.SelectMultiple(attrs={"size": min(len(choices), 5)}),
-                )
-            case "number":
-                added[custom_field_name(spec)] = forms.DecimalField(
-                    label=label, required=False, max_digits=20, decimal_places=6
-                )
-            case "currency":
-                added[custom_field_name(spec)] = forms.DecimalField(
-                    label=f"{label}: amount", required=False, max_digits=20, decimal_places=2
-                )
-                added[custom_field_name(spec, "currency")] = forms.CharField(
-                    label=f"{label}: currency",
-                    required=False,
-                    max_length=3,
-                    help_text="Optional ISO code, e.g. USD.",
-                    widget=forms.TextInput(attrs={"size": 3, "autocomplete": "off"}),
-                )
-            case "date":
-                added[custom_field_name(spec, "from")] = forms.DateField(
-                    label=f"{label}: from", required=False, widget=DateInput()
-                )
-                added[custom_field_name(spec, "to")] = forms.DateField(
-                    label=f"{label}: to", required=False, widget=DateInput()
-                )
-            case _:
-                added[custom_field_name(spec)] = PlainTextField(
-                    label=label, required=False, max_length=255
-                )
+        added = custom_type(spec).filter_fields(spec)
         self.fields.update(added)
         return CustomFilter(spec=spec, names=tuple(added))
 
@@ -270,10 +221,7 @@ class GroupFilterForm(forms.Form):
         self._check_range("created_after", "created_before")
         self._check_range("updated_after", "updated_before")
         for spec in self.custom_fields:
-            if spec.value_type == "date":
-                self._check_range(custom_field_name(spec, "from"), custom_field_name(spec, "to"))
-            elif spec.value_type == "currency":
-                self._check_currency(spec)
+            custom_type(spec).check_filter(self, spec)
         if not self.errors:
             try:
                 # Built once: `query()` sends what was checked here.
@@ -288,47 +236,12 @@ class GroupFilterForm(forms.Form):
         if start is not None and end is not None and start > end:
             self.add_error(end_name, "This is before the start of the range.")
 
-    def _check_currency(self, spec: CustomFieldSpec) -> None:
-        code_name = custom_field_name(spec, "currency")
-        code = self.cleaned_data.get(code_name) or ""
-        if code and not is_currency_code(code, any_case=True):
-            self.add_error(code_name, "Give a three-letter ISO code, such as USD.")
-        elif code and self.cleaned_data.get(custom_field_name(spec)) is None:
-            self.add_error(custom_field_name(spec), "Give an amount for this currency.")
-
     # --- the query ---------------------------------------------------------------------
 
     def _custom_values(self) -> Iterator[tuple[str, Any]]:
-        data = self.cleaned_data
         for spec in self.custom_fields:
-            name = custom_field_name(spec)
-            match spec.value_type:
-                case "single" | "multi":
-                    picked = data.get(name) or []
-                    ids = tuple(value for value in picked if value != BLANK_CHOICE)
-                    if picked:
-                        yield (
-                            "by_custom_choice_value",
-                            ChoiceValue(spec.id, ids, blank=BLANK_CHOICE in picked),
-                        )
-                case "number":
-                    if (number := data.get(name)) is not None:
-                        yield "by_custom_number_value", NumberValue(spec.id, number)
-                case "currency":
-                    if (amount := data.get(name)) is not None:
-                        code = (data.get(custom_field_name(spec, "currency")) or "").upper()
-                        yield (
-                            "by_custom_currency_value",
-                            CurrencyValue(spec.id, amount, code or None),
-                        )
-                case "date":
-                    start = data.get(custom_field_name(spec, "from"))
-                    end = data.get(custom_field_name(spec, "to"))
-                    if start is not None or end is not None:
-                        yield "by_custom_date_value", DateRange(spec.id, start, end)
-                case _:
-                    if text := (data.get(name) or "").strip():
-                        yield "by_custom_text_value", TextValue(spec.id, text)
+            if (value := custom_type(spec).filter_value(spec, self.cleaned_data)) is not None:
+                yield value
 
     def _filters(self) -> WorkspaceGroupFilters:
         data = self.cleaned_data

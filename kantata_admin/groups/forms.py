@@ -278,7 +278,7 @@ class GroupForm(forms.Form):
             external_reference=reference,
             workspace_titles=data["workspace_titles"],
             custom_values=custom_inputs.typed_values(self.custom_fields, data),
-            custom_field_ids=frozenset(spec.id for spec in self.custom_fields),
+            custom_field_ids=custom_inputs.written_field_ids(self.custom_fields),
         )
 
     def add_upstream_errors(self, error: ValidationFailed) -> None:

@@ -1,9 +1,11 @@
 """Reads behind the group pages: the account's custom fields (cached), a page, one group.
 
 Each page render makes one upstream call (the list page or the group, includes folded
-in). The custom-field definitions that build the filter panel change rarely, so they are
-kept per Kantata account in the shared cache: used as they are for a few minutes, then
-revalidated with `If-None-Match`, which costs Kantata no body when nothing changed.
+in), plus one for the custom field values shown where the answer did not carry them
+(custom_value_reads). The custom-field definitions that build the filter panel change
+rarely, so they are kept per Kantata account in the shared cache: used as they are for a
+few minutes, then revalidated with `If-None-Match`, which costs Kantata no body when
+nothing changed.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from kantata_admin.connections.models import KantataConnection
+from kantata_admin.groups.custom_value_reads import (
+    group_with_custom_values,
+    page_with_custom_values,
+)
 from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.filtering import ListQuery
 from kantata_admin.kantata import KantataClient, NotModified, Page, WorkspaceGroup
@@ -52,7 +58,7 @@ def account_key(connection: KantataConnection) -> str:
 
 
 def _cache_key(account_id: str) -> str:
-    return f"groups:custom-fields:v1:{account_id}"
+    return f"groups:custom-fields:v2:{account_id}"
 
 
 def _specs(page: Page) -> tuple[CustomFieldSpec, ...]:
@@ -65,6 +71,8 @@ def _specs(page: Page) -> tuple[CustomFieldSpec, ...]:
                 name=field.name,
                 value_type=field.value_type,
                 choices=tuple((choice.id, choice.label) for choice in choices),
+                read_access=field.read_access or "",
+                write_access=field.write_access or "",
             )
         )
     return tuple(sorted(specs, key=lambda spec: spec.name.casefold()))
@@ -96,19 +104,25 @@ def group_custom_fields(client: KantataClient, account_id: str) -> tuple[CustomF
 
 
 def group_page(client: KantataClient, query: ListQuery) -> Page[WorkspaceGroup]:
-    """One page of the list, with the includes its columns need, in one call."""
-    return client.workspace_groups.list(
+    """One page of the list, with the includes its columns need: one call, and one more
+    for the values of the custom fields shown unless the answer carried them."""
+    page = client.workspace_groups.list(
         query.filters,
         include=query.api_includes,
         order=query.order,
         page=query.page,
         per_page=query.per_page,
     )
+    if not query.columns:
+        return page
+    return page_with_custom_values(client, page, field_ids=[spec.id for spec in query.columns])
 
 
 def group_detail(client: KantataClient, group_id: str) -> WorkspaceGroup:
-    """One group with everything the detail page shows, in one call."""
-    return client.workspace_groups.get(group_id, include=DETAIL_INCLUDES)
+    """One group with everything the detail page shows: one call, and one more for its
+    custom field values unless the answer carried them."""
+    group = client.workspace_groups.get(group_id, include=DETAIL_INCLUDES)
+    return group_with_custom_values(client, group)
 
 
 def groups_for_export(client: KantataClient, query: ListQuery) -> Iterator[WorkspaceGroup]:
@@ -123,13 +137,14 @@ def groups_for_export(client: KantataClient, query: ListQuery) -> Iterator[Works
     include = (*query.includes, "custom_field_values")
 
     def fetch(page_number: int) -> Page[WorkspaceGroup]:
-        return client.workspace_groups.list(
+        page = client.workspace_groups.list(
             query.filters,
             include=include,
             order=EXPORT_ORDER,
             page=page_number,
             per_page=EXPORT_PAGE_SIZE,
         )
+        return page_with_custom_values(client, page)
 
     return read_ahead(_pages_in_order(fetch), EXPORT_READ_AHEAD)
 

@@ -3,10 +3,12 @@ and leaves exactly one audit entry whatever Kantata answers (except a 401 before
 was written).
 
 Upstream calls: a create is one call, plus one per VALUE_CREATE_CAP custom values set; an
-update is the check (values included), the group's write when its own fields changed, one
-create for every new value, and one call per changed or cleared value; a create of values
-that Kantata refuses in part costs one more (the valid ones, resent alone). A delete is two
-(the last values, then the delete)."""
+update is the check (the group, and the values of the custom fields on the form, which
+Kantata documents no include for: one more call unless the answer carried them), the
+group's write when its own fields changed, one create for the new values, one bulk update
+for the changed ones and one bulk delete for the cleared ones; a create or update of values
+that Kantata refuses in part costs one more (the valid ones, resent alone). A delete is
+three (the group, its last values, then the delete)."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from kantata_admin.groups.changes import (
     group_diff,
     reference_matching,
 )
+from kantata_admin.groups.custom_value_reads import carry_custom_values, group_with_custom_values
 from kantata_admin.groups.read_back import delete_or_read_back, update_or_read_back
 from kantata_admin.groups.value_writes import ValueWrites, custom_values_write
 from kantata_admin.kantata import (
@@ -209,7 +212,8 @@ def workspace_group_update(
     opened: GroupValues,
     account_id: str | None = None,
 ) -> UpdateResult:
-    """Check the group, then write the difference: at most two calls.
+    """Check the group, then write the difference: the group, its values (unless the answer
+    carried them), the write, then the values' writes.
 
     Raises `StaleEdit` (nothing written, nothing audited) when the group's `updated_at` or
     values are not the ones the form was opened with. To overwrite, the caller opens the
@@ -221,8 +225,14 @@ def workspace_group_update(
     # Only the custom fields on the form count, in the check as in the write.
     opened = replace(opened, custom_field_ids=values.custom_field_ids)
     try:
-        # Read: the group as Kantata holds it, with everything the next page shows.
-        current = client.workspace_groups.get(group_id, include=SAVE_INCLUDES)
+        # Read: the group as Kantata holds it, with everything the next page shows, and the
+        # values of the fields on the form only (Kantata documents no include of them on
+        # groups: one more call unless the answer carried them; none for a form without).
+        current = group_with_custom_values(
+            client,
+            client.workspace_groups.get(group_id, include=SAVE_INCLUDES),
+            field_ids=values.custom_field_ids,
+        )
         held = GroupValues.from_group(current)
         # Compare: Kantata's timestamps have whole seconds, so a change in the same second
         # as the version shown keeps `updated_at`; the values the form opened with count too.
@@ -240,6 +250,9 @@ def workspace_group_update(
             if group_unchanged
             else update_or_read_back(client, group_id, payload, current)
         )
+        if updated is not current:
+            # A group's answer (or read-back) proves no values of its own: keep those read.
+            updated = carry_custom_values(updated, current)
     except KantataError as error:
         _record_failure(
             error,
@@ -278,12 +291,15 @@ def workspace_group_update(
 def workspace_group_delete(
     *, client: KantataClient, actor: Any, group_id: str, account_id: str | None = None
 ) -> WorkspaceGroup:
-    """Read the group's last values, then delete it: two calls. Raises `AlreadyDeleted`
-    when either call finds it gone; the audit entry keeps the values it had."""
+    """Read the group's last values, then delete it: three calls (the group, its values, the
+    delete). Raises `AlreadyDeleted` when a call finds it gone; the audit entry keeps the
+    values it had."""
     account_id = _account_of(actor, account_id)
     current: WorkspaceGroup | None = None
     try:
-        current = client.workspace_groups.get(group_id, include=EDIT_INCLUDES)
+        current = group_with_custom_values(
+            client, client.workspace_groups.get(group_id, include=EDIT_INCLUDES)
+        )
         answer_was_lost = delete_or_read_back(client, group_id)
     except KantataError as error:
         last = GroupValues.from_group(current) if current is not None else None

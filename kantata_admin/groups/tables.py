@@ -11,6 +11,7 @@ from typing import Any
 from django.http import QueryDict
 from django.utils.safestring import SafeString
 
+from kantata_admin.groups.custom_types import custom_type
 from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.filtering import ListQuery
 from kantata_admin.groups.table_html import head_html, plain_text, rows_html
@@ -24,10 +25,8 @@ def _names(records: Sequence[Any] | None, attribute: str) -> list[str]:
 
 
 def _custom_value(group: WorkspaceGroup, spec: CustomFieldSpec) -> str:
-    for value in group.custom_field_values:
-        if value.custom_field_id == spec.id:
-            return value.display_value
-    return ""
+    held = next((v for v in group.custom_field_values if v.custom_field_id == spec.id), None)
+    return custom_type(spec).csv_cell(held)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,13 @@
 """Writing a group's custom field values: the difference between what Kantata holds and what
-the member typed, in the fewest calls the API allows. Every new value goes in one create
-(VALUE_CREATE_CAP a request); Kantata has no bulk update or delete, so a changed value is one
-update and a cleared value one delete.
+the member typed, in the fewest calls the API allows, with Kantata's bulk forms: every new
+value in one create, every changed value in one update, every cleared value in one delete
+(VALUE_CREATE_CAP a request each).
 
-Kantata refuses a create request whole, naming the wrong items by `index`: the valid ones
-are sent once more on their own. Kantata's 422s are kept per field, so each shows on its own
-input; another failure stops the writes that follow, and the outcome says which values were
-saved and which were not.
+Kantata refuses a create or an update request whole, naming the wrong items by `index`:
+the valid ones are sent once more on their own. A refused delete (one of its values
+already gone, or not the member's to clear) is retried value by value. Kantata's 422s are
+kept per field, so each shows on its own input; another failure stops the writes that
+follow, and the outcome says which values were saved and which were not.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from kantata_admin.kantata import (
 
 # Where a 422 that names no item of a create goes: above the form.
 WHOLE_FORM = "__all__"
+CLEARED_MEANWHILE = "This value was cleared in Kantata OX meanwhile: save again to set it."
 
 
 @dataclass
@@ -76,6 +78,20 @@ def _refuse(writes: ValueWrites, field_id: str, error: ValidationFailed) -> None
     writes.refused.setdefault(field_id, []).extend(error.messages or ["Kantata OX refused it."])
 
 
+def _refused_items(writes: ValueWrites, field_ids: list[str], error: ValidationFailed) -> list:
+    """Put a refused many-value request's messages on the fields its `index`es name (a
+    value cleared meanwhile is named by its `id`); the fields to send once more alone, or
+    none when a failure named no item."""
+    wrong = set()
+    for detail in error.details:
+        known = detail.index is not None and 0 <= detail.index < len(field_ids)
+        target = field_ids[detail.index] if known else WHOLE_FORM
+        message = CLEARED_MEANWHILE if detail.field == "id" else detail.message
+        writes.refused.setdefault(target, []).append(message)
+        wrong.add(target)
+    return [] if WHOLE_FORM in wrong else [i for i in field_ids if i not in wrong]
+
+
 def _create(
     client: KantataClient,
     group_id: str,
@@ -94,19 +110,64 @@ def _create(
     try:
         made = client.custom_field_values.create(inputs)
     except ValidationFailed as error:
-        wrong = set()
-        for detail in error.details:
-            known = detail.index is not None and 0 <= detail.index < len(field_ids)
-            target = field_ids[detail.index] if known else WHOLE_FORM
-            writes.refused.setdefault(target, []).append(detail.message)
-            wrong.add(target)
-        rest = [i for i in field_ids if i not in wrong]
-        if again and rest and WHOLE_FORM not in wrong:
+        rest = _refused_items(writes, field_ids, error)
+        if again and rest:
             _create(client, group_id, typed, rest, writes, again=False)
         return
     for value in made:
         writes.saved[value.custom_field_id] = FieldValue.from_record(value)
         writes.answers[value.custom_field_id] = value
+
+
+def _update(
+    client: KantataClient,
+    records: dict[str, CustomFieldValue],
+    typed: GroupValues,
+    field_ids: list[str],
+    writes: ValueWrites,
+    *,
+    again: bool = True,
+) -> None:
+    """One bulk update. Kantata refuses it whole, naming the wrong items by `index` (a
+    value cleared meanwhile is named by its `id`); the others go once more on their own."""
+    changes = [(records[i].id, typed.custom_values[i].typed) for i in field_ids]
+    try:
+        made = client.custom_field_values.update_many(changes)
+    except ValidationFailed as error:
+        rest = _refused_items(writes, field_ids, error)
+        if again and rest:
+            _update(client, records, typed, rest, writes, again=False)
+        return
+    for field_id, value in zip(field_ids, made, strict=True):
+        writes.saved[field_id] = FieldValue.from_record(value)
+        writes.answers[field_id] = value
+
+
+def _delete(
+    client: KantataClient,
+    records: dict[str, CustomFieldValue],
+    field_ids: list[str],
+    writes: ValueWrites,
+) -> None:
+    """One bulk delete; refused (all or nothing), each value is deleted on its own, so a
+    value already cleared elsewhere (what the member asked for) stops none of the others."""
+    try:
+        client.custom_field_values.delete_many(records[i].id for i in field_ids)
+    except ValidationFailed:
+        for field_id in field_ids:
+            try:
+                client.custom_field_values.delete(records[field_id].id)
+            except NotFound:
+                pass  # cleared elsewhere already
+            except ValidationFailed as error:
+                _refuse(writes, field_id, error)
+                continue
+            writes.saved[field_id] = None
+            writes.answers[field_id] = None
+        return
+    for field_id in field_ids:
+        writes.saved[field_id] = None
+        writes.answers[field_id] = None
 
 
 def custom_values_write(
@@ -125,31 +186,10 @@ def custom_values_write(
     try:
         for chunk in batched(creates, VALUE_CREATE_CAP, strict=False):
             _create(client, group.id, typed, list(chunk), writes)
-        for field_id in updates:
-            try:
-                value = client.custom_field_values.update(
-                    records[field_id].id, typed.custom_values[field_id].typed
-                )
-            except ValidationFailed as error:
-                _refuse(writes, field_id, error)
-                continue
-            except NotFound:
-                writes.refused[field_id] = [
-                    "This value was cleared in Kantata OX meanwhile: save again to set it."
-                ]
-                continue
-            writes.saved[field_id] = FieldValue.from_record(value)
-            writes.answers[field_id] = value
-        for field_id in deletes:
-            try:
-                client.custom_field_values.delete(records[field_id].id)
-            except NotFound:
-                pass  # cleared elsewhere already: what the member asked for
-            except ValidationFailed as error:
-                _refuse(writes, field_id, error)
-                continue
-            writes.saved[field_id] = None
-            writes.answers[field_id] = None
+        for chunk in batched(updates, VALUE_CREATE_CAP, strict=False):
+            _update(client, records, typed, list(chunk), writes)
+        for chunk in batched(deletes, VALUE_CREATE_CAP, strict=False):
+            _delete(client, records, list(chunk), writes)
     except KantataError as error:
         writes.failure = error
     writes.not_saved = [custom_name(i, typed, held) for i in changed if i not in writes.saved]

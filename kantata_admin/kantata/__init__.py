@@ -6,7 +6,7 @@ for group in client.workspace_groups.iter_all(include=["workspaces"]): ...
 """
 
 from .client import DEFAULT_BASE_URL, USER_AGENT, KantataClient
-from .custom_values import ChoiceValue, CurrencyValue, DateRange, NumberValue, TextValue
+from .custom_value_filters import ChoiceValue, CurrencyValue, DateRange, NumberValue, TextValue
 from .encoding import is_currency_code
 from .errors import (
     APIError,
@@ -30,7 +30,6 @@ from .errors import (
     ValidationFailed,
     error_for_response,
 )
-from .field_values import Money, TypedValue, json_value, typed_value
 from .filters import (
     WORKSPACE_GROUP_INCLUDES,
     WORKSPACE_GROUP_ORDERS,
@@ -60,6 +59,7 @@ from .records import (
     WorkspaceGroup,
 )
 from .retry import NO_RETRIES, RetryPolicy
+from .typed_values import Money, TypedValue, json_value, typed_value
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .custom_field_values import CustomFieldValues
+from .custom_field_value_resource import CustomFieldValues
 from .errors import InvalidRequest
 from .observability import ClientCounters
 from .records import Record

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, Literal, get_args
 
-from .custom_values import (
+from .custom_value_filters import (
     ChoiceValue,
     CurrencyValue,
     DateRange,

@@ -9,7 +9,7 @@ from typing import Any
 
 from .encoding import IdLike, encode_id
 from .errors import InvalidRequest
-from .field_values import TypedValue, json_value
+from .typed_values import TypedValue, json_value
 
 EXTERNAL_REFERENCE_STATUSES = frozenset({"pending", "successful", "failed"})
 # Kantata creates at most this many custom field values in one request.

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Self
 
 from .errors import MalformedResponse
-from .field_values import TypedValue, typed_value
+from .typed_values import TypedValue, typed_value
 
 Raw = Mapping[str, Any]
 
@@ -230,6 +230,9 @@ class CustomFieldChoice(Record):
 
     label: str
     position: int | None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    # Only with include=custom_field (documented so); None otherwise.
     custom_field_id: str | None = None
 
 
@@ -240,6 +243,18 @@ class CustomField(Record):
     name: str
     value_type: str
     subject_type: str | None
+    # Who may see and change the field's values: an account-level permission name for
+    # account-wide subjects such as groups (account_collaboration … account_admin).
+    read_access: str | None = None
+    write_access: str | None = None
+    default_text: str = ""
+    unique_constraint: bool | None = None
+    values_count: int | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    # Only with include=creator / include=custom_field_set.
+    creator_id: str | None = None
+    custom_field_set_id: str | None = None
     choice_ids: tuple[str, ...] | None = None
     choices: tuple[CustomFieldChoice, ...] | None = included("choice_ids", CustomFieldChoice)
 
@@ -307,10 +322,21 @@ class WorkspaceGroup(Record):
     external_references: tuple[ExternalReference, ...] | None = included(
         "external_reference_ids", ExternalReference
     )
-    # Filled when fetched with include=["custom_field_values"]; empty otherwise.
+    # Filled when fetched with include=["custom_field_values"] from a service that answers
+    # it (Kantata does not document it; see `custom_field_values_included`); else empty.
     custom_field_values: tuple[CustomFieldValue, ...] = field(
         default=(), metadata={"read": _group_values}
     )
+
+    @property
+    def custom_field_values_included(self) -> bool:
+        """Whether the answer proved it holds this group's values: it listed their ids
+        (a service that ignores the include leaves them out) and said which field each
+        value is of. Otherwise `custom_field_values` means nothing: read them from
+        `/custom_field_values`."""
+        return self.custom_field_value_ids is not None and all(
+            value.custom_field_id for value in self.custom_field_values
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -128,19 +128,21 @@ def create_many_once[R: Record](
     sent: Sequence[Mapping[str, Any]],
     key: Callable[[Mapping[str, Any] | R], tuple[str, ...]],
     find_existing: Callable[[float], Iterable[R]],
+    params: Mapping[str, str] | None = None,
 ) -> list[R]:
     """POST a create of several records, all or nothing, that is never duplicated.
 
     As `create_once`, for a request that writes every item of `sent` or none (the API's
     rule for a values create). `key` names an item, sent or stored, uniquely (a value's
     subject and field); after a lost answer, `find_existing(deadline)` reads what holds
-    those keys now. Every item found and made by this call: the records, in `sent`'s
-    order. None found: sent once more. Anything else (found, but older or different)
-    means someone else wrote them, and the original error stands.
+    those keys now (`params`, such as an `include`, go with the create). Every item found
+    and made by this call: the records, in `sent`'s order. None found: sent once more.
+    Anything else (found, but older or different) means someone else wrote them, and the
+    original error stands.
     """
     started_at = datetime.now(UTC)
     deadline = requestor.deadline()
-    request = {"json": json, "deadline": deadline, "expected": len(sent)}
+    request = {"json": json, "params": params, "deadline": deadline, "expected": len(sent)}
     try:
         return requestor.fetch_many("POST", path, cls, **request)
     except (TransportError, MalformedResponse) as error:

@@ -26,6 +26,8 @@ from kantata_admin.sandbox.models import (
 )
 
 ANCHOR = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+# Group custom fields whose write_access is account_admin: project leads see them read-only.
+ADMIN_ONLY_FIELDS = frozenset({"Contract start"})
 SERVICES = {  # service name -> (service model, external statuses)
     "salesforce": ("Account", ("Active", "Prospect", "Churned")),
     "hubspot": ("Company", ("customer", "lead", "opportunity")),
@@ -186,6 +188,7 @@ class RowMaker:
         return RateCardSet.objects.bulk_create(rows)
 
     def custom_fields(self, account: Account, spec: list[tuple[str, str, tuple]]):
+        creator = SandboxUser.objects.filter(account=account).order_by("id").first()
         fields = CustomField.objects.bulk_create(
             [
                 CustomField(
@@ -194,13 +197,27 @@ class RowMaker:
                     value_type=kind,
                     created_at=ANCHOR,
                     updated_at=ANCHOR,
+                    creator=creator,
+                    custom_field_set_id=None,
+                    unique_constraint=False,
+                    default_text=None,
+                    # Everyone reads them; project leads and up write them, except one
+                    # field only administrators may change (a read-only input for editors).
+                    read_access="account_collaboration",
+                    write_access="account_admin" if name in ADMIN_ONLY_FIELDS else "project_lead",
                 )
                 for name, kind, _ in spec
             ]
         )
         choices = CustomFieldChoice.objects.bulk_create(
             [
-                CustomFieldChoice(custom_field=field, label=label, position=pos)
+                CustomFieldChoice(
+                    custom_field=field,
+                    label=label,
+                    position=pos,
+                    created_at=ANCHOR,
+                    updated_at=ANCHOR,
+                )
                 for field, (_, _, labels) in zip(fields, spec, strict=True)
                 for pos, label in enumerate(labels)
             ]

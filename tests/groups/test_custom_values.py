@@ -13,6 +13,7 @@ from kantata_admin.connections.oauth import TokenGrant
 from kantata_admin.connections.services import connection_save_checked
 from kantata_admin.groups.changes import GroupValues
 from kantata_admin.groups.custom_inputs import shown_token
+from kantata_admin.groups.custom_value_reads import group_with_custom_values
 from kantata_admin.groups.forms import GroupForm
 from kantata_admin.groups.selectors import group_custom_fields
 from kantata_admin.groups.services import (
@@ -76,6 +77,11 @@ def _update(kantata, actor, group, typed):
     )
 
 
+def _with_values(kantata, group_id):
+    group = kantata.workspace_groups.get(group_id, include=["workspaces", "custom_field_values"])
+    return group_with_custom_values(kantata, group)
+
+
 def _held(kantata, group_id) -> dict[str, object]:
     return {v.custom_field_name: v for v in kantata.custom_field_values.for_group(group_id)}
 
@@ -91,15 +97,17 @@ def _every_type(specs) -> dict:
     }
 
 
-def test_every_type_is_set_in_two_calls_and_audited_as_kantata_displays_it(
+def test_every_type_is_set_in_three_calls_and_audited_as_kantata_displays_it(
     kantata, editor, group, specs
 ):
     typed = _values_from(_typed_form(specs, group, **_every_type(specs)))
     with track_calls() as calls:
         _update(kantata, editor, group, typed)
-    # The check (values included), then one create for all six; the group itself unchanged.
+    # The check (the group, then its values as documented), then one create for all six;
+    # the group itself unchanged.
     assert [(c.method, c.path.rsplit("/", 1)[-1]) for c in calls.calls] == [
         ("GET", f"{group.id}.json"),
+        ("GET", "custom_field_values.json"),
         ("POST", "custom_field_values.json"),
     ]
     held = _held(kantata, group.id)
@@ -120,20 +128,22 @@ def test_every_type_is_set_in_two_calls_and_audited_as_kantata_displays_it(
     assert entry.changes["fields"]["Annual revenue"]["after"] == "€1,250.50"
 
 
-def test_change_and_clear_with_a_group_field_one_call_each(kantata, editor, group, specs):
+def test_change_and_clear_with_a_group_field_one_bulk_call_each(kantata, editor, group, specs):
     kantata.custom_field_values.create(
         [
             CustomFieldValueInput(group.id, specs["Account tier"].id, "Gold"),
             CustomFieldValueInput(group.id, specs["Employees"].id, 10),
         ]
     )
-    group = kantata.workspace_groups.get(group.id, include=["workspaces", "custom_field_values"])
+    group = _with_values(kantata, group.id)
     data = _typed_form(specs, group, **{"Account tier": "", "Employees": "11.5"})
     data["notes"] = "Renewed"
     typed = _values_from(data)
     with track_calls() as calls:
         _update(kantata, editor, group, typed)
-    assert [c.method for c in calls.calls] == ["GET", "PUT", "PUT", "DELETE"]
+    # The check (group, values), the group's write, one bulk update, one bulk delete.
+    assert [c.method for c in calls.calls] == ["GET", "GET", "PUT", "PUT", "DELETE"]
+    assert [c.path for c in calls.calls][-2:] == ["/custom_field_values.json"] * 2
     assert {n: v.display_value for n, v in _held(kantata, group.id).items()} == {
         "Employees": "11.5"
     }
@@ -147,11 +157,11 @@ def test_change_and_clear_with_a_group_field_one_call_each(kantata, editor, grou
 
 def test_an_unchanged_form_with_values_writes_nothing(kantata, editor, group, specs):
     kantata.custom_field_values.create([CustomFieldValueInput(group.id, specs["Employees"].id, 7)])
-    group = kantata.workspace_groups.get(group.id, include=["workspaces", "custom_field_values"])
+    group = _with_values(kantata, group.id)
     typed = _values_from(_typed_form(specs, group, Employees="7.00"))
     with track_calls() as calls:
         result = _update(kantata, editor, group, typed)
-    assert calls.count == 1 and not result.written
+    assert calls.count == 2 and not result.written
     assert not group_entries().exists()
 
 
@@ -163,8 +173,8 @@ def test_a_refused_value_is_reported_on_its_field_and_the_rest_is_saved(
     typed = _values_from(data)
     with track_calls() as calls, pytest.raises(ValuesNotSaved) as raised:
         _update(kantata, editor, group, typed)
-    # Check, group write, the refused create, then the valid value alone.
-    assert [c.method for c in calls.calls] == ["GET", "PUT", "POST", "POST"]
+    # Check (group, values), group write, the refused create, then the valid value alone.
+    assert [c.method for c in calls.calls] == ["GET", "GET", "PUT", "POST", "POST"]
     writes = raised.value.writes
     assert writes.not_saved == ["Employees"]
     assert list(writes.refused) == [specs["Employees"].id]
@@ -325,13 +335,14 @@ def test_a_create_whose_values_are_refused_goes_on_from_the_new_groups_edit_form
         kantata.workspace_groups.delete(made[0].id)
 
 
-def test_a_delete_records_the_last_values_in_its_two_calls(kantata, editor, group, specs):
+def test_a_delete_records_the_last_values_in_its_three_calls(kantata, editor, group, specs):
     kantata.custom_field_values.create(
         [CustomFieldValueInput(group.id, specs["Account tier"].id, "Last")]
     )
     with track_calls() as calls:
         workspace_group_delete(client=kantata, actor=editor, group_id=group.id)
-    assert calls.count == 2
+    # The group, its values (as documented), the delete.
+    assert calls.count == 3
     fields = group_entries().get().changes["fields"]
     assert fields["Account tier"] == {"before": "Last", "after": None}
 
@@ -341,8 +352,8 @@ def test_kantata_failing_after_the_group_was_saved_says_which_part_failed(
 ):
     data = _typed_form(specs, group, **{"Account tier": "Lost"}) | {"notes": "Kept"}
     typed = _values_from(data)
-    # The check and the group's write go through; the value write meets 503s.
-    sandbox.fault(fresh_token, kind="delay", delay_ms=1, count=2)
+    # The check (group, values) and the group's write go through; the value write meets 503s.
+    sandbox.fault(fresh_token, kind="delay", delay_ms=1, count=3)
     sandbox.fault(fresh_token, kind="503", count=5)
     try:
         with pytest.raises(ValuesNotSaved) as raised:
@@ -383,8 +394,9 @@ def test_custom_fields_that_cannot_be_loaded_leave_the_values_alone(
     kantata.custom_field_values.create(
         [CustomFieldValueInput(group.id, specs["Account tier"].id, "Stays")]
     )
-    # The group loads; the definitions meet 503s (more than the client retries).
-    sandbox.fault(fresh_token, kind="delay", delay_ms=1, count=1)
+    # The group and its values load; the definitions meet 503s (more than the client
+    # retries).
+    sandbox.fault(fresh_token, kind="delay", delay_ms=1, count=2)
     sandbox.fault(fresh_token, kind="503", count=20)
     try:
         page = client.get(reverse("groups:edit", args=[group.id]))

@@ -111,8 +111,17 @@ def test_a_failure_before_the_first_row_is_a_page_with_a_retry(browsing):
 
 def test_a_failure_mid_way_ends_the_file_saying_it_is_incomplete(browsing):
     browsing.get()  # cached definitions: the export's own pages are the next calls
-    # Faults queue: the first page answers (a moment late), the second never does.
-    browsing.sandbox.fault(browsing.token, kind="delay", delay_ms=1, count=1)
+    # Faults queue: the first page and its values (read as documented, 200 a call) answer
+    # (a moment late), the second page never does.
+    first = browsing.api(order="created_at:asc", per_page=200)
+    values = browsing.api(
+        "/custom_field_values.json",
+        subject_type="workspace_group",
+        with_subject_id=",".join(entry["id"] for entry in first["results"]),
+        per_page=200,
+    )
+    answered = 1 + values["meta"]["page_count"]
+    browsing.sandbox.fault(browsing.token, kind="delay", delay_ms=1, count=answered)
     browsing.sandbox.fault(browsing.token, kind="503", count=4)
 
     response = browsing.get("/groups/export.csv")

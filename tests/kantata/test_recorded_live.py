@@ -4,6 +4,7 @@ references, null and "" text, request ids on errors, conditional GET of custom f
 import pytest
 
 from kantata_admin.kantata import (
+    KantataClient,
     Money,
     NotFound,
     NotModified,
@@ -21,11 +22,20 @@ def _by_group(values) -> dict[str, set[str]]:
     return grouped
 
 
-def test_a_page_with_its_custom_field_values_in_one_call(client):
+@pytest.fixture(scope="module")
+def answering_client(sandbox_group_values) -> KantataClient:
+    """A client of a sandbox that answers groups' include=custom_field_values."""
+    server = sandbox_group_values
+    return KantataClient(server.token(), base_url=server.api_url)
+
+
+def test_a_page_with_its_custom_field_values_in_one_call(answering_client):
+    client = answering_client
     with track_calls() as calls:
         page = client.workspace_groups.list(include=["custom_field_values"], per_page=50)
     assert calls.count == 1
     assert any(group.custom_field_values for group in page)
+    assert all(group.custom_field_values_included for group in page)
     ids = [group.id for group in page]
     # The same values the values endpoint holds for these groups, each on its own group.
     expected = _by_group(client.custom_field_values.iter_all(subject_ids=ids))
@@ -39,12 +49,25 @@ def test_a_page_with_its_custom_field_values_in_one_call(client):
             assert value.account_id and isinstance(value.raw["account_id"], int)
 
 
-def test_one_group_with_its_values_and_without(client, seeded):
+def test_one_group_with_its_values_and_without(answering_client, seeded):
+    """Both servers are seeded alike, so `seeded` describes the answering one too."""
+    client = answering_client
     group_id = next(g for g, _ in seeded.values)
     group = client.workspace_groups.get(group_id, include=["custom_field_values"])
     stored = {f: v for (g, f), v in seeded.values.items() if g == group_id}
     assert {v.custom_field_id: v.value for v in group.custom_field_values} == stored
     assert client.workspace_groups.get(group_id).custom_field_values == ()
+
+
+def test_kantatas_documented_groups_ignore_the_values_include(client, seeded):
+    """The default sandbox, as Kantata documents groups: the include is ignored, and the
+    group says so (no `custom_field_value_ids`), so the values must be read elsewhere."""
+    group_id = next(g for g, _ in seeded.values)
+    group = client.workspace_groups.get(group_id, include=["custom_field_values"])
+    assert group.custom_field_values == () and not group.custom_field_values_included
+    values = client.custom_field_values.for_group(group_id)
+    stored = {f: v for (g, f), v in seeded.values.items() if g == group_id}
+    assert {v.custom_field_id: v.value for v in values} == stored
 
 
 def test_every_value_type_reads_into_its_python_type(client, seeded):

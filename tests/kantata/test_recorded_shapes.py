@@ -20,7 +20,7 @@ from kantata_admin.kantata import (
     error_for_response,
     typed_value,
 )
-from kantata_admin.kantata.custom_field_values import value_subject_params
+from kantata_admin.kantata.custom_field_value_resource import value_subject_params
 from kantata_admin.kantata.observability import Call, ClientCounters, record_call
 from kantata_admin.kantata.pagination import records_from_envelope
 from kantata_admin.kantata.resources import group_params
@@ -186,7 +186,11 @@ def test_custom_field_values_is_an_allowed_group_include():
 @pytest.mark.parametrize("asked", ["workspace_group", "WorkspaceGroup"])
 def test_values_are_asked_for_with_the_recorded_subject_type(asked):
     params = value_subject_params(asked, [2223265])
-    assert params == {"subject_type": "workspace_group", "with_subject_id": "2223265"}
+    assert params == {
+        "subject_type": "workspace_group",
+        "with_subject_id": "2223265",
+        "include": "custom_field",  # documented: custom_field_id comes only with it
+    }
 
 
 def test_an_error_answer_carries_its_request_id():

@@ -83,10 +83,21 @@ def test_only_answers_every_listed_id_at_once_unpaged(sandbox, readonly_api, fir
 def test_only_drops_ids_that_are_not_numbers(sandbox, readonly_api, first_200):
     """Brainstem: in `only`, ids that are not numbers are dropped (no 400)."""
     a, b = first_200[3], first_200[8]
-    body = page(sandbox, readonly_api, only=f"x,{a}, ,abc,-1,0,{b},99999999999999999999999")
+    body = page(sandbox, readonly_api, only=f"x,{a}, ,abc,-1,0,{b}")
     assert sorted(ids(body), key=int) == sorted([a, b], key=int)
     nothing = page(sandbox, readonly_api, only="x,y")
     assert nothing["results"] == [] and nothing["meta"]["page_number"] == 0
+
+
+@pytest.mark.parametrize("beyond", [str(2**63), "99999999999999999999999", "9" * 1000])
+def test_only_with_an_id_beyond_64_bits_is_a_400(sandbox, readonly_api, beyond):
+    """Documented: `only` takes integers, and one past the 64-bit ids is a bad request
+    (before: dropped, 200)."""
+    response = readonly_api.get(
+        f"{sandbox.api_url}/workspace_groups.json", params={"only": f"1,{beyond}"}
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"][0]["type"] == "system"
 
 
 def test_only_is_lenient_on_other_endpoints_too(sandbox, admin):

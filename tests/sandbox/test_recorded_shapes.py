@@ -26,7 +26,12 @@ def fields(sandbox, admin):
 @pytest.fixture(scope="module")
 def a_page_of_values(sandbox, admin) -> dict:
     body = admin.get(
-        values_url(sandbox), params={"subject_type": "workspace_group", "per_page": 200}
+        values_url(sandbox),
+        params={
+            "subject_type": "workspace_group",
+            "per_page": 200,
+            "include": "custom_field,setter",
+        },
     ).json()
     assert body["count"] > 0
     return body
@@ -124,8 +129,8 @@ def test_an_external_references_subject_id_is_an_integer(sandbox, admin):
 
 def test_a_custom_field_value_has_the_recorded_fields_and_types(sandbox, a_page_of_values):
     """Recorded value: `subject_type` "workspace_group", integer `subject_id` and
-    `account_id`, string `custom_field_id`, `setter_id` and `id`, plus `type`,
-    `can_edit`, `display_value`, `custom_field_name`."""
+    `account_id`, string `custom_field_id`, `setter_id` (asked for with their includes,
+    as documented) and `id`, plus `type`, `can_edit`, `display_value`, `custom_field_name`."""
     for value in a_page_of_values["custom_field_values"].values():
         assert value["subject_type"] == "workspace_group"
         assert type(value["subject_id"]) is int and type(value["account_id"]) is int
@@ -187,19 +192,51 @@ def test_both_spellings_of_the_subject_type_answer_the_same_values(sandbox, admi
 # --- include=custom_field_values ------------------------------------------------------------
 
 
-def test_include_custom_field_values_brings_the_pages_values(sandbox, admin):
-    """The official gem's specification: workspace groups accept
-    `include=custom_field_values`, with `custom_field_value_ids` on each group."""
+def test_a_values_field_and_setter_come_only_with_their_includes(sandbox, admin):
+    """Documented: `custom_field_id` with include=custom_field, `setter_id` with
+    include=setter, each referencing the included records (before: always sent)."""
+    params = {"subject_type": "workspace_group", "per_page": 5}
+    plain = admin.get(values_url(sandbox), params=params).json()
+    assert plain["custom_field_values"]
+    for value in plain["custom_field_values"].values():
+        assert "custom_field_id" not in value and "setter_id" not in value
+    asked = admin.get(values_url(sandbox), params={**params, "include": "custom_field,setter"})
+    body = asked.json()
+    for value in body["custom_field_values"].values():
+        assert body["custom_fields"][value["custom_field_id"]]["name"] == value["custom_field_name"]
+        assert value["setter_id"] in body["users"]
+
+
+def test_group_include_of_custom_field_values_is_ignored_by_default(sandbox, admin):
+    """Kantata's description lists workspaces, rate_card_sets and external_references as
+    the groups' includes; an unknown include is ignored, so the values do not come."""
     body = admin.get(
-        groups_url(sandbox), params={"include": "custom_field_values", "per_page": 50}
+        groups_url(sandbox), params={"include": "custom_field_values", "per_page": 20}
+    ).json()
+    assert "custom_field_values" not in body
+    assert all("custom_field_value_ids" not in g for g in body["workspace_groups"].values())
+
+
+def test_include_custom_field_values_brings_the_pages_values(sandbox_group_values):
+    """With KANTATA_SANDBOX_GROUP_VALUES_INCLUDE on, workspace groups answer
+    `include=custom_field_values`, with `custom_field_value_ids` on each group."""
+    server = sandbox_group_values
+    admin = server.api(server.token())
+    body = admin.get(
+        groups_url(server), params={"include": "custom_field_values", "per_page": 50}
     ).json()
     included = body["custom_field_values"]
     with_values = 0
     for pk in ids(body):
         group = body["workspace_groups"][pk]
         own = admin.get(
-            values_url(sandbox),
-            params={"subject_type": "workspace_group", "with_subject_id": pk, "per_page": 200},
+            values_url(server),
+            params={
+                "subject_type": "workspace_group",
+                "with_subject_id": pk,
+                "per_page": 200,
+                "include": "custom_field,setter",
+            },
         ).json()
         assert sorted(group["custom_field_value_ids"], key=int) == sorted(ids(own), key=int)
         for value_id in group["custom_field_value_ids"]:
@@ -209,13 +246,15 @@ def test_include_custom_field_values_brings_the_pages_values(sandbox, admin):
     assert with_values > 10
 
 
-def test_include_custom_field_values_on_show(sandbox, admin):
+def test_include_custom_field_values_on_show(sandbox_group_values):
     """Same include on the show route (the envelope is the same there)."""
+    server = sandbox_group_values
+    admin = server.api(server.token())
     listed = admin.get(
-        groups_url(sandbox), params={"include": "custom_field_values", "per_page": 20}
+        groups_url(server), params={"include": "custom_field_values", "per_page": 20}
     ).json()
     pk = next(p for p in ids(listed) if listed["workspace_groups"][p]["custom_field_value_ids"])
-    shown = admin.get(groups_url(sandbox, pk), params={"include": "custom_field_values"}).json()
+    shown = admin.get(groups_url(server, pk), params={"include": "custom_field_values"}).json()
     group = shown["workspace_groups"][pk]
     assert (
         group["custom_field_value_ids"] == listed["workspace_groups"][pk]["custom_field_value_ids"]

@@ -42,7 +42,8 @@ def item(group: str, field: dict, value) -> dict:
 def stored(sandbox, session, group: str) -> dict[str, dict]:
     """{field name: value} as the API answers the group's values."""
     body = session.get(
-        values_url(sandbox), params={"subject_type": SUBJECT, "with_subject_id": group}
+        values_url(sandbox),
+        params={"subject_type": SUBJECT, "with_subject_id": group, "include": "setter"},
     ).json()
     return {v["custom_field_name"]: v for v in body.get("custom_field_values", {}).values()}
 
@@ -153,8 +154,10 @@ def test_an_unknown_choice_is_a_422(sandbox, admin, fields, group):
     assert multi.json()["errors"][0]["message"] == "Value must be a single choice"
 
 
-def test_a_second_value_for_the_same_field_and_subject_is_a_422(sandbox, admin, fields, group):
-    """One value per field and subject: in one request, and against one already set."""
+def test_two_values_for_one_field_and_subject_in_one_request_are_a_422(
+    sandbox, admin, fields, group
+):
+    """One value per field and subject in one request: the second item is refused."""
     first = item(group, fields["Account tier"], "Gold")
     twice = admin.post(values_url(sandbox), json={"custom_field_values": [first, first]})
     assert twice.status_code == 422
@@ -166,10 +169,34 @@ def test_a_second_value_for_the_same_field_and_subject_is_a_422(sandbox, admin, 
             "index": 1,
         }
     ]
-    assert admin.post(values_url(sandbox), json={"custom_field_values": [first]}).ok
-    again = admin.post(values_url(sandbox), json={"custom_field_values": [first]})
-    assert again.status_code == 422 and again.json()["errors"][0]["index"] == 0
-    assert stored(sandbox, admin, group)["Account tier"]["value"] == "Gold"
+    assert "Account tier" not in stored(sandbox, admin, group)
+
+
+def test_a_create_where_a_value_exists_overrides_it_with_a_new_id(sandbox, admin, fields, group):
+    """Kantata: "Creating a value can also override existing values"; choices are
+    replaced, not added to, and the new value has a new id. (Before: 422.)"""
+    first = admin.post(
+        values_url(sandbox),
+        json={"custom_field_values": [item(group, fields["Account tier"], "Gold")]},
+    )
+    [old_id] = ids(first.json())
+    again = admin.post(
+        values_url(sandbox),
+        json={"custom_field_values": [item(group, fields["Account tier"], "Silver")]},
+    )
+    assert again.status_code == 200, again.text
+    [new_id] = ids(again.json())
+    assert new_id != old_id
+    values = stored(sandbox, admin, group)
+    assert values["Account tier"]["value"] == "Silver" and values["Account tier"]["id"] == new_id
+    assert admin.get(values_url(sandbox, old_id)).status_code == 404
+    services = fields["Services"]["choices"]
+    for picked in ([int(services[0]["id"]), int(services[1]["id"])], [int(services[2]["id"])]):
+        admin.post(
+            values_url(sandbox),
+            json={"custom_field_values": [item(group, fields["Services"], picked)]},
+        )
+    assert stored(sandbox, admin, group)["Services"]["value"] == [int(services[2]["id"])]
 
 
 def test_unknown_subjects_and_fields_are_422s(sandbox, admin, outsider, fields, group):

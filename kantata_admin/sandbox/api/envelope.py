@@ -52,13 +52,27 @@ class ApiContext:
 Serializer = Callable[[Any, ApiContext], dict]
 
 
+def id_list(related: list[Model]) -> list[str]:
+    return [str(obj.pk) for obj in related]
+
+
+def one_id(related: list[Model]) -> str | None:
+    """A belongs-to include's reference (`custom_field_id`): one id, or null."""
+    return str(related[0].pk) if related else None
+
+
 @dataclass(frozen=True)
 class Include:
     key: str  # top-level key of the included objects, e.g. "workspaces"
-    ids_field: str  # the id list on each record, e.g. "workspace_ids"
+    ids_field: str  # the reference on each record, e.g. "workspace_ids"
     # (records, ctx) -> {record pk: [related objects]}, in one query.
     load: Callable[[list[Model], ApiContext], dict[int, list[Model]]]
     serialize: Serializer
+    # The reference's value from the related objects: a list of ids, or one id.
+    reference: Callable[[list[Model]], Any] = id_list
+    # Whether the include is offered at all (a sandbox setting may turn one on); one
+    # that is not is ignored, as unknown includes are.
+    enabled: Callable[[], bool] = lambda: True
 
 
 @dataclass(frozen=True)
@@ -109,7 +123,11 @@ def single_shape(resource: Resource, params: QueryDict) -> Shape:
     """The shape of a show, create or update answer: one record, so order and paging
     parameters mean nothing there and are not read."""
     # Unknown includes and optional fields are ignored, not refused (Brainstem).
-    includes = [name for name in word_list(params, "include") if name in resource.includes]
+    includes = [
+        name
+        for name in word_list(params, "include")
+        if name in resource.includes and resource.includes[name].enabled()
+    ]
     optional = [f for f in word_list(params, "optional_fields") if f in resource.optional_fields]
     return Shape(
         includes=list(dict.fromkeys(includes)),
@@ -148,7 +166,7 @@ def render(
         for name in shape.includes:
             include = resource.includes[name]
             related = extras[name].get(record.pk, [])
-            data[include.ids_field] = [str(obj.pk) for obj in related]
+            data[include.ids_field] = include.reference(related)
             for obj in related:
                 body[include.key][str(obj.pk)] = include.serialize(obj, ctx)
         body[resource.key][str(record.pk)] = data

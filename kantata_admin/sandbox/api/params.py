@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from kantata_admin.sandbox.api.errors import bad_request
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
+_DIGITS = re.compile(r"[0-9]+")
 # The spellings a Rails boolean cast understands (plus yes/no), case-insensitively;
 # unlike Rails, anything else is refused rather than read as true.
 _TRUE = frozenset({"true", "t", "1", "yes", "on"})
@@ -123,13 +124,24 @@ def is_only_request(params: QueryDict) -> bool:
     return present(params, "only") is not None
 
 
+def _only_part(part: str) -> int | None:
+    """One part of `only`: an id, None for what is no id (dropped), 400 for a whole
+    number past the 64-bit ids (Kantata documents that as a bad request)."""
+    value = parse_id(part)
+    digits = part.lstrip("+").lstrip("0")
+    if value is None and _DIGITS.fullmatch(digits) and (len(digits) > 19 or int(digits) > MAX_ID):
+        raise bad_request(f"only: {part[:40]} is beyond the largest id ({MAX_ID}).")
+    return value
+
+
 def only_ids(params: QueryDict) -> list[int] | None:
     """`only=5,6,7`, leniently (Brainstem): parts that are not ids are dropped, so
-    `only=x` asks for nothing; None when there is no `only` at all."""
+    `only=x` asks for nothing; None when there is no `only` at all. A number beyond
+    64 bits is a 400."""
     raw = present(params, "only")
     if raw is None:
         return None
-    ids = [value for part in raw.split(",") if (value := parse_id(part.strip())) is not None]
+    ids = [value for part in raw.split(",") if (value := _only_part(part.strip())) is not None]
     ids = list(dict.fromkeys(ids))
     if len(ids) > MAX_ONLY_IDS:
         raise bad_request(f"only accepts at most {MAX_ONLY_IDS} ids.")

@@ -96,27 +96,38 @@ def external_reference(obj: ExternalReference, ctx: ApiContext) -> dict:
 
 
 def custom_field(obj: CustomField, ctx: ApiContext) -> dict:
+    """`creator_id` and `custom_field_set_id` come only with their includes (envelope)."""
+    values_count = getattr(obj, "values_count", None)
     return {
         "id": str(obj.pk),
         "name": obj.name,
         "value_type": obj.value_type,
         "subject_type": obj.subject_type,
+        "default_text": obj.default_text,
+        "read_access": obj.read_access,
+        "write_access": obj.write_access,
+        "unique_constraint": obj.unique_constraint,
+        "values_count": obj.values.count() if values_count is None else values_count,
         "created_at": ctx.time(obj.created_at),
         "updated_at": ctx.time(obj.updated_at),
     }
 
 
 def custom_field_choice(obj: CustomFieldChoice, ctx: ApiContext) -> dict:
+    """`custom_field_id` comes only with include=custom_field (envelope)."""
     return {
         "id": str(obj.pk),
         "label": obj.label,
         "position": obj.position,
-        "custom_field_id": str(obj.custom_field_id),
+        "created_at": ctx.time(obj.created_at),
+        "updated_at": ctx.time(obj.updated_at),
     }
 
 
 def custom_field_value(obj: CustomFieldValue, ctx: ApiContext) -> dict:
-    """`value` and `display_value` come from the model's one rule for value types."""
+    """`value` and `display_value` come from the model's one rule for value types;
+    `custom_field_id` and `setter_id` only with include=custom_field / include=setter, as
+    Kantata documents (the envelope adds them)."""
     return {
         "subject_type": recorded_subject_type(obj.subject_type),
         "subject_id": obj.subject_id,
@@ -125,10 +136,17 @@ def custom_field_value(obj: CustomFieldValue, ctx: ApiContext) -> dict:
         "custom_field_name": obj.custom_field.name,
         "type": obj.custom_field.value_type,
         "display_value": obj.display_value,
-        "can_edit": ctx.user.can_write_groups,
+        "can_edit": obj.custom_field.writable_by(ctx.user),
         "created_at": ctx.time(obj.created_at),
         "updated_at": ctx.time(obj.updated_at),
+        "id": str(obj.pk),
+    }
+
+
+def custom_field_value_in_group(obj: CustomFieldValue, ctx: ApiContext) -> dict:
+    """A value included with its group (the undocumented include, when the sandbox is set
+    to answer it): whole, references and all, as the official gem's specification had it."""
+    return custom_field_value(obj, ctx) | {
         "custom_field_id": str(obj.custom_field_id),
         "setter_id": None if obj.setter_id is None else str(obj.setter_id),
-        "id": str(obj.pk),
     }

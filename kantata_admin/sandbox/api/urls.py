@@ -5,6 +5,7 @@ from kantata_admin.sandbox.api import views
 _JSON = r"(?:\.json)?$"  # the documented paths end in .json; accept them without too
 
 urlpatterns = [
+    re_path(r"^openapi\.json$", views.openapi_description),
     re_path(r"^users/me" + _JSON, views.users_me),
     re_path(r"^workspace_groups" + _JSON, views.workspace_groups),
     re_path(r"^workspace_groups/(?P<pk>\d+)" + _JSON, views.workspace_group),

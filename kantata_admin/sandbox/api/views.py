@@ -4,12 +4,21 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from kantata_admin.sandbox.api import group_writes, groups, resources, value_writes, writes
+from kantata_admin.sandbox.api import custom_fields as custom_field_api
+from kantata_admin.sandbox.api import (
+    group_writes,
+    groups,
+    openapi,
+    resources,
+    value_writes,
+    writes,
+)
 from kantata_admin.sandbox.api.endpoint import answered, api_endpoint
 from kantata_admin.sandbox.api.envelope import ApiContext
 from kantata_admin.sandbox.api.errors import ApiError, not_found, system_error
 from kantata_admin.sandbox.api.params import parse_id
 from kantata_admin.sandbox.api.writes import Writer
+from kantata_admin.sandbox.responses import KantataJsonResponse
 
 _NO_ROUTE = "No route matches this request."
 
@@ -34,8 +43,11 @@ def _read_only(handler):
     return endpoint
 
 
-def _collection(list_records: Callable, writer: Writer) -> Callable[..., HttpResponse]:
-    """GET lists, POST creates through the write pipeline."""
+def _collection(
+    list_records: Callable, writer: Writer, **many: Callable[..., HttpResponse]
+) -> Callable[..., HttpResponse]:
+    """GET lists, POST creates through the write pipeline; `many` maps other methods (PUT,
+    DELETE) to handlers of many records at once, where the resource has them."""
 
     @api_endpoint
     def endpoint(request: HttpRequest, ctx: ApiContext) -> HttpResponse:
@@ -43,6 +55,8 @@ def _collection(list_records: Callable, writer: Writer) -> Callable[..., HttpRes
             return list_records(request, ctx)
         if request.method == "POST":
             return writes.create(request, ctx, writer)
+        if request.method in many:
+            return many[request.method](request, ctx)
         raise ApiError(404, _NO_ROUTE)
 
     return endpoint
@@ -66,15 +80,28 @@ def _member(show_record: Callable, writer: Writer) -> Callable[..., HttpResponse
 
 workspace_groups = _collection(groups.list_groups, group_writes.GROUP_WRITER)
 workspace_group = _member(groups.show_group, group_writes.GROUP_WRITER)
-custom_field_values = _collection(resources.list_custom_field_values, value_writes.VALUE_WRITER)
-custom_field_value = _member(resources.show_custom_field_value, value_writes.VALUE_WRITER)
+custom_field_values = _collection(
+    custom_field_api.list_custom_field_values,
+    value_writes.VALUE_WRITER,
+    PUT=value_writes.update_many,
+    DELETE=value_writes.delete_many,
+)
+custom_field_value = _member(custom_field_api.show_custom_field_value, value_writes.VALUE_WRITER)
 users_me = _read_only(resources.users_me)
 workspaces = _read_only(resources.list_workspaces)
 workspace = _read_only(resources.show_workspace)
-custom_fields = _read_only(resources.list_custom_fields)
-custom_field_choices = _read_only(resources.list_custom_field_choices)
+custom_fields = _read_only(custom_field_api.list_custom_fields)
+custom_field_choices = _read_only(custom_field_api.list_custom_field_choices)
 rate_card_sets = _read_only(resources.list_rate_card_sets)
 external_references = _read_only(resources.list_external_references)
+
+
+@answered
+def openapi_description(request: HttpRequest) -> HttpResponse:
+    """The OpenAPI description of the emulated endpoints; public, like Kantata's own."""
+    if request.method not in ("GET", "HEAD"):
+        return system_error(404, _NO_ROUTE)
+    return KantataJsonResponse(openapi.description())
 
 
 @answered

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils import timezone
 
-from kantata_admin.sandbox.models.directory import Account, Workspace
+from kantata_admin.sandbox.models.directory import Account, SandboxUser, Workspace
 
 GROUP_SUBJECT = "WorkspaceGroup"
 # Subjects are stored by class name; the recorded answers spell them snake_case
@@ -12,6 +12,42 @@ _SUBJECT_SPELLINGS = {
     "Workspace": "Workspace",
     "workspace": "Workspace",
 }
+
+
+# The other subject types Kantata documents for custom fields and values; the sandbox has
+# none of them, so a query naming one finds nothing (rather than a 400).
+for _stored in ("Estimate", "Story", "User", "Resource"):
+    _SUBJECT_SPELLINGS[_stored] = _stored
+    _SUBJECT_SPELLINGS[_stored.lower()] = _stored
+
+# Account-level permissions that gate an account-wide custom field (WorkspaceGroup,
+# Estimate, User), weakest first; a field's read_access and write_access name one.
+ACCOUNT_ACCESS = (
+    "account_collaboration",
+    "project_creator",
+    "project_lead",
+    "reports_viewer",
+    "reports_viewer_with_cost",
+    "account_admin",
+)
+# A sandbox user's account_permission -> the access level it holds.
+_HELD_ACCESS = {
+    "owner": "account_admin",
+    "administrator": "account_admin",
+    "project_lead": "project_lead",
+    "collaborator": "account_collaboration",
+}
+
+
+def access_levels_held(account_permission: str) -> tuple[str, ...]:
+    """The field access levels a user with `account_permission` meets."""
+    held = _HELD_ACCESS.get(account_permission, "account_collaboration")
+    return ACCOUNT_ACCESS[: ACCOUNT_ACCESS.index(held) + 1]
+
+
+def holds_access(account_permission: str, required: str) -> bool:
+    """Whether a user with `account_permission` meets a field's `required` access."""
+    return required in access_levels_held(account_permission)
 
 
 def stored_subject_type(spelling: str) -> str | None:
@@ -110,17 +146,37 @@ class CustomField(models.Model):
     subject_type = models.CharField(max_length=40, default=GROUP_SUBJECT)
     name = models.CharField(max_length=200)
     value_type = models.CharField(max_length=10, choices=ValueType.choices)
+    # Documented record fields. Access levels default to Kantata's default for account-wide
+    # fields (account_admin); `custom_field_set_id` names a set the sandbox does not model.
+    default_text = models.TextField(null=True, blank=True)  # noqa: DJ001
+    read_access = models.CharField(max_length=40, default="account_admin")
+    write_access = models.CharField(max_length=40, default="account_admin")
+    unique_constraint = models.BooleanField(default=False)
+    creator = models.ForeignKey(
+        SandboxUser, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    custom_field_set_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return self.name
 
+    def readable_by(self, user) -> bool:
+        return holds_access(user.account_permission, self.read_access)
+
+    def writable_by(self, user) -> bool:
+        return user.can_write_groups and holds_access(user.account_permission, self.write_access)
+
 
 class CustomFieldChoice(models.Model):
     custom_field = models.ForeignKey(CustomField, on_delete=models.CASCADE, related_name="choices")
     label = models.CharField(max_length=200)
     position = models.IntegerField(default=0)
+    # False for an obsolete choice (kept for the values that hold it); `active=true` hides it.
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return self.label

@@ -171,8 +171,9 @@ class CustomFieldValue(models.Model):
     def _field_choices(self) -> list[CustomFieldChoice]:
         return list(CustomFieldChoice.objects.filter(custom_field_id=self.custom_field_id))
 
-    def _chosen(self) -> list[CustomFieldChoice]:
-        return sorted(self.choices.all(), key=lambda c: (c.position, c.pk))  # prefetched
+    def chosen(self) -> list[CustomFieldChoice]:
+        """The chosen choices, in the field's order (prefetched)."""
+        return sorted(self.choices.all(), key=lambda c: (c.position, c.pk))
 
     @property
     def value(self) -> Any:
@@ -186,7 +187,7 @@ class CustomFieldValue(models.Model):
             case Kind.DATE:
                 return self.date_value.isoformat() if self.date_value else None
             case Kind.SINGLE | Kind.MULTI:
-                return [c.pk for c in self._chosen()]
+                return [c.pk for c in self.chosen()]
             case _:
                 return self.text_value
 
@@ -197,7 +198,7 @@ class CustomFieldValue(models.Model):
             case Kind.CURRENCY:
                 return money(self.number_value or Decimal(0), self.currency_code or "USD")
             case Kind.SINGLE | Kind.MULTI:
-                return ", ".join(c.label for c in self._chosen())
+                return ", ".join(c.label for c in self.chosen())
             case _:
                 value = self.value
                 return "" if value is None else str(value)
