@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "kantata_admin.groups",
     "kantata_admin.kantata_provider",
     "kantata_admin.sandbox",
+    "kantata_admin.ratebudget",
+    "kantata_admin.bulk",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -297,6 +300,29 @@ KANTATA_CONNECT_TIMEOUT = env_float("KANTATA_CONNECT_TIMEOUT", 5.0)
 KANTATA_READ_TIMEOUT = env_float("KANTATA_READ_TIMEOUT", 30.0)
 # Requests a minute per token that the sandbox allows (0: unlimited).
 KANTATA_SANDBOX_RATE_LIMIT = env_int("KANTATA_SANDBOX_RATE_LIMIT", 0)
+# Whether the sandbox's rate-limit 429s carry Retry-After (Kantata documents none).
+KANTATA_SANDBOX_RETRY_AFTER = env_bool("KANTATA_SANDBOX_RETRY_AFTER", True)
+
+# --- Bulk jobs and the rate budget (kantata_admin.bulk, kantata_admin.ratebudget) --------
+
+# Requests a minute per Kantata account, shared by every process (0: no budget); pages may
+# use all of it, jobs all but the pages' reserve.
+KANTATA_RATE_BUDGET_PER_MINUTE = env_int("KANTATA_RATE_BUDGET_PER_MINUTE", 300)
+KANTATA_RATE_BUDGET_PAGE_RESERVE = float(os.environ.get("KANTATA_RATE_BUDGET_PAGE_RESERVE", "0.25"))
+# Without Redis, the budget's counts live in this SQLite file (every process of the machine).
+KANTATA_RATE_BUDGET_SQLITE = os.environ.get(
+    "KANTATA_RATE_BUDGET_SQLITE", str(BASE_DIR / "rate_budget.sqlite3")
+)
+# A running job whose worker has not written a heartbeat for this long is resumed.
+BULK_STALE_SECONDS = env_int("BULK_STALE_SECONDS", 60)
+# Background work: django-tasks-db (no extra service) unless TASKS_BACKEND names another,
+# e.g. django_tasks_rq.RQBackend with REDIS_URL.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 # Seconds a sandbox access token lives (0: forever, as Kantata's classic flow); when set,
 # token answers carry expires_in and a refresh_token, as Doorkeeper's do.
 KANTATA_SANDBOX_TOKEN_TTL = env_int("KANTATA_SANDBOX_TOKEN_TTL", 0)

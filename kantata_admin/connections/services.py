@@ -35,8 +35,10 @@ from kantata_admin.kantata import (
     InvalidRequest,
     KantataClient,
     KantataError,
+    RateBudget,
     TransportError,
 )
+from kantata_admin.ratebudget.budget import PAGE, budget_for
 
 logger = logging.getLogger(__name__)
 
@@ -54,13 +56,14 @@ REFRESH_FAILED = "Your Kantata OX access expired and could not be renewed. Recon
 # --- the client ---------------------------------------------------------------------------
 
 
-def client_with_token(token: str) -> KantataClient:
+def client_with_token(token: str, *, rate_budget: RateBudget | None = None) -> KantataClient:
     """A client for `token` with this site's API URL and timeouts."""
     return KantataClient(
         token,
         base_url=settings.KANTATA_API_URL,
         connect_timeout=settings.KANTATA_CONNECT_TIMEOUT,
         read_timeout=settings.KANTATA_READ_TIMEOUT,
+        rate_budget=rate_budget,
     )
 
 
@@ -70,8 +73,9 @@ def connection_for(user: Any) -> KantataConnection | None:
     return KantataConnection.objects.filter(user=user).first()
 
 
-def client_for(user: Any) -> KantataClient:
-    """The member's own Kantata OX client; the one place pages get one."""
+def client_for(user: Any, *, priority: str = PAGE) -> KantataClient:
+    """The member's own Kantata OX client; the one place pages (and, with `priority=JOB`,
+    background jobs) get one. Its requests take turns from the account's rate budget."""
     connection = connection_for(user)
     if connection is None:
         raise NotConnected()
@@ -85,7 +89,7 @@ def client_for(user: Any) -> KantataClient:
         connection = connection_refresh(connection)
     token = _unseal_access(connection)
     _touch(connection)
-    return client_with_token(token)
+    return client_with_token(token, rate_budget=budget_for(connection.account_id, priority))
 
 
 def _unseal_access(connection: KantataConnection) -> str:

@@ -5,6 +5,7 @@ page = client.workspace_groups.list(WorkspaceGroupFilters(companies_only=True))
 for group in client.workspace_groups.iter_all(include=["workspaces"]): ...
 """
 
+from .budget import RateBudget
 from .client import DEFAULT_BASE_URL, USER_AGENT, KantataClient
 from .custom_values import ChoiceValue, CurrencyValue, DateRange, NumberValue, TextValue
 from .errors import (
@@ -93,6 +94,7 @@ __all__ = [
     "NumberValue",
     "Page",
     "PermissionDenied",
+    "RateBudget",
     "RateCardSet",
     "RateLimited",
     "RetryPolicy",

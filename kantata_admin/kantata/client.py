@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .budget import RateBudget
 from .custom_field_values import CustomFieldValues
 from .errors import InvalidRequest
 from .observability import ClientCounters
@@ -52,6 +53,7 @@ class KantataClient:
         read_timeout: float = 30.0,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        rate_budget: RateBudget | None = None,
     ) -> None:
         if not isinstance(token, str) or not token or any(c.isspace() for c in token):
             raise InvalidRequest("token must be a non-empty string without whitespace")
@@ -66,6 +68,7 @@ class KantataClient:
             read_timeout=read_timeout,
             retry=retry or RetryPolicy(),
             sleep=sleep,
+            rate_budget=rate_budget,
         )
         self.workspace_groups = WorkspaceGroups(self._requestor)
         self.workspaces = Workspaces(self._requestor)

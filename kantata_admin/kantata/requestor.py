@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from .budget import RateBudget
 from .encoding import PAGE_CAP, encode_page, encode_window
 from .errors import (
     InvalidRequest,
@@ -69,9 +70,11 @@ class Requestor:
         read_timeout: float,
         retry: RetryPolicy,
         sleep: Callable[[float], None] = time.sleep,
+        rate_budget: RateBudget | None = None,
     ) -> None:
         # Takes the token already wrapped: a traceback's locals show BearerAuth(***).
         self._auth = auth
+        self._budget = rate_budget
         self.base_url = check_base_url(base_url)
         parts = urlsplit(self.base_url)
         self._origin = f"{parts.scheme}://{parts.netloc}"
@@ -167,6 +170,9 @@ class Requestor:
         request_id: str | None = None
         failure: TransportError | None = None
         connect_timeout, read_timeout = self.timeout
+        if self._budget is not None:
+            # Every attempt, retries too, takes its turn from the account's shared budget.
+            self._budget.wait_turn(remaining)
         started = time.perf_counter()
         try:
             response = session_for(self._origin).request(
@@ -188,6 +194,8 @@ class Requestor:
         finally:
             elapsed = (time.perf_counter() - started) * 1000
             record_call(Call(method, path, status, elapsed, retries, request_id), self.counters)
+            if self._budget is not None:
+                self._budget.answered(status)
         if failure is not None:
             # Raised outside the except block, so it has no __context__: requests' exception
             # names the full URL with its query, and its frames hold the Authorization header.

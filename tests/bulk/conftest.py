@@ -1,0 +1,147 @@
+"""Bulk jobs run against a small sandbox of their own (no Retry-After on its 429s, as
+Kantata documents none) and a real worker process (`manage.py bulk_worker`) sharing the
+test database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+from kantata_admin.bulk.models import BulkJob
+from kantata_admin.connections.oauth import TokenGrant
+from kantata_admin.connections.services import connection_save_checked
+from kantata_admin.ratebudget.budget import reset_buckets
+from tests.sandbox_harness import ADMIN_EMAIL, ROOT, SandboxServer
+
+# Short, so that a killed worker's job is taken over within seconds.
+STALE_SECONDS = 3
+
+
+@pytest.fixture(scope="session")
+def bulk_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    server = SandboxServer(
+        workdir=tmp_path_factory.mktemp("bulk_sandbox"),
+        groups=200,
+        extra_env={"KANTATA_SANDBOX_RETRY_AFTER": "false"},
+    )
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def bulk_tokens(bulk_sandbox: SandboxServer) -> list[str]:
+    return bulk_sandbox.tokens(ADMIN_EMAIL, 12)
+
+
+@pytest.fixture
+def bulk_env(bulk_sandbox, settings, tmp_path) -> dict[str, str]:
+    """Settings of this test, in this process and for its workers."""
+    budget = str(tmp_path / "budget.sqlite3")
+    settings.KANTATA_API_URL = bulk_sandbox.api_url
+    settings.KANTATA_OAUTH_URL = bulk_sandbox.oauth_url
+    settings.KANTATA_RATE_BUDGET_SQLITE = budget
+    settings.BULK_STALE_SECONDS = STALE_SECONDS
+    reset_buckets()
+    yield {
+        "KANTATA_API_URL": bulk_sandbox.api_url,
+        "KANTATA_OAUTH_URL": bulk_sandbox.oauth_url,
+        "KANTATA_RATE_BUDGET_SQLITE": budget,
+        "KANTATA_RATE_BUDGET_PER_MINUTE": str(settings.KANTATA_RATE_BUDGET_PER_MINUTE),
+        "BULK_STALE_SECONDS": str(STALE_SECONDS),
+    }
+    reset_buckets()
+
+
+@pytest.fixture
+def starter(bulk_env, bulk_tokens, make_member, transactional_db):
+    """An editor connected to the sandbox's administrator, with a token of its own."""
+    member = make_member("editor", "bulk-starter@team.test")
+    connection_save_checked(member, TokenGrant(bulk_tokens.pop()))
+    return member
+
+
+def _database_url() -> str:
+    db = django_settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user, host, port = db.get("USER") or "postgres", db.get("HOST") or "127.0.0.1", db.get("PORT")
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgresql://{user}{password}@{host}:{port or 5432}/{db['NAME']}"
+
+
+class Workers:
+    """Worker processes of this test; each is killed at the end."""
+
+    def __init__(self, env: dict[str, str], logdir: Path) -> None:
+        self.env = env
+        self.logdir = logdir
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self) -> subprocess.Popen:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DJANGO_"))}
+        env.update(
+            self.env,
+            DATABASE_URL=_database_url(),
+            DJANGO_SETTINGS_MODULE="kantata_admin.settings",
+            KANTATA_SANDBOX="false",
+            DEBUG="true",
+            LOG_LEVEL="WARNING",
+            PYTHONUNBUFFERED="1",
+        )
+        log = (self.logdir / f"worker-{len(self.processes)}.log").open("w")
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "bulk_worker", "--interval", "0.2"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self.processes.append(process)
+        return process
+
+    def kill(self, process: subprocess.Popen) -> None:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.kill(process)
+
+    def log(self) -> str:
+        return "\n".join(p.read_text() for p in sorted(self.logdir.glob("worker-*.log")))
+
+
+@pytest.fixture
+def workers(bulk_env, tmp_path, transactional_db) -> Iterator[Workers]:
+    pool = Workers(bulk_env, tmp_path)
+    yield pool
+    pool.stop_all()
+
+
+def wait_for(check: Callable[[], bool], timeout: float, what: str, log=lambda: "") -> None:
+    give_up = time.monotonic() + timeout
+    while time.monotonic() < give_up:
+        if check():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}\n{log()}")
+
+
+def job_finished(job_id: int) -> bool:
+    return BulkJob.objects.get(pk=job_id).finished
