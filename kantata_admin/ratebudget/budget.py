@@ -137,7 +137,7 @@ class AccountBudget:
                 if bucket.put(item):
                     return
                 wait = max(0.05, bucket.waiting(item) / 1000)
-                bucket.leak()
+                bucket.leak(bucket.now())
             left = give_up - time.monotonic()
             if left <= 0:
                 return  # out of time: send, and let Kantata's own answer decide

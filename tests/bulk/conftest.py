@@ -52,12 +52,13 @@ def bulk_env(bulk_sandbox, settings, tmp_path) -> dict[str, str]:
     settings.KANTATA_OAUTH_URL = bulk_sandbox.oauth_url
     settings.KANTATA_RATE_BUDGET_SQLITE = budget
     settings.BULK_STALE_SECONDS = STALE_SECONDS
+    settings.KANTATA_RATE_BUDGET_PER_MINUTE = 1200
     reset_buckets()
     yield {
         "KANTATA_API_URL": bulk_sandbox.api_url,
         "KANTATA_OAUTH_URL": bulk_sandbox.oauth_url,
         "KANTATA_RATE_BUDGET_SQLITE": budget,
-        "KANTATA_RATE_BUDGET_PER_MINUTE": str(settings.KANTATA_RATE_BUDGET_PER_MINUTE),
+        "KANTATA_RATE_BUDGET_PER_MINUTE": "1200",
         "BULK_STALE_SECONDS": str(STALE_SECONDS),
     }
     reset_buckets()
@@ -67,7 +68,8 @@ def bulk_env(bulk_sandbox, settings, tmp_path) -> dict[str, str]:
 def starter(bulk_env, bulk_tokens, make_member, transactional_db):
     """An editor connected to the sandbox's administrator, with a token of its own."""
     member = make_member("editor", "bulk-starter@team.test")
-    connection_save_checked(member, TokenGrant(bulk_tokens.pop()))
+    member.kantata_token = bulk_tokens.pop()
+    connection_save_checked(member, TokenGrant(member.kantata_token))
     return member
 
 

@@ -38,9 +38,11 @@ def test_a_job_sets_a_custom_field_on_every_selected_group(
     ids = [g.id for g in groups]
     stored = values_of(api, ids, field.id)
     assert all(stored[gid] == ["Tier A"] for gid in ids), stored
-    already = {g.id for g in groups if any(
-        v.custom_field_id == field.id and v.value == "Tier A" for v in g.custom_field_values
-    )}
+    already = {
+        g.id
+        for g in groups
+        if any(v.custom_field_id == field.id and v.value == "Tier A" for v in g.custom_field_values)
+    }
     assert job.done == 12 - len(already) and job.skipped == len(already) and job.failed == 0
     entries = AuditEntry.objects.filter(bulk_item__job=job)
     assert entries.count() == job.done
@@ -48,6 +50,8 @@ def test_a_job_sets_a_custom_field_on_every_selected_group(
     assert entry.changes["bulk_job"] == f"#{job.pk}"
     assert entry.changes["fields"][field.name]["after"] == "Tier A"
     assert entry.actor == starter
-    assert not BulkItem.objects.filter(job=job).exclude(
-        state__in=[ItemState.DONE, ItemState.SKIPPED]
-    ).exists()
+    assert (
+        not BulkItem.objects.filter(job=job)
+        .exclude(state__in=[ItemState.DONE, ItemState.SKIPPED])
+        .exists()
+    )
