@@ -16,6 +16,7 @@ urlpatterns = [
     path("team/", include("kantata_admin.accounts.urls")),
     path("groups/", include("kantata_admin.groups.urls")),
     path("audit/", include("kantata_admin.audit.urls")),
+    path("bulk/", include("kantata_admin.bulk.urls")),
     path("kantata/", include("kantata_admin.connections.urls")),
     path("admin/", admin.site.urls),
 ]

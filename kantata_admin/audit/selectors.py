@@ -40,4 +40,6 @@ def audit_entry_list(filters: AuditFilters) -> QuerySet[AuditEntry]:
 
 def group_history(group_id: str, *, limit: int = GROUP_HISTORY_LENGTH) -> list[AuditEntry]:
     """The latest entries about one workspace group, newest first."""
-    return list(AuditEntry.objects.filter(group_id=str(group_id))[:limit])
+    # With the bulk item, if any: the history says "by bulk job #N".
+    entries = AuditEntry.objects.filter(group_id=str(group_id)).select_related("bulk_item")
+    return list(entries[:limit])

@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from kantata_admin.bulk.models import BulkJob
+from kantata_admin.bulk.runner import Step, run_step
 from kantata_admin.connections.oauth import TokenGrant
 from kantata_admin.connections.services import connection_save_checked
 from kantata_admin.ratebudget.budget import reset_buckets
@@ -147,3 +148,11 @@ def wait_for(check: Callable[[], bool], timeout: float, what: str, log=lambda: "
 
 def job_finished(job_id: int) -> bool:
     return BulkJob.objects.get(pk=job_id).finished
+
+
+def run_here(job_id: int, limit: int = 50) -> BulkJob:
+    """Run a job's steps in this process (no worker), to its end; the job."""
+    for _ in range(limit):
+        if run_step(job_id, "test-process") in (Step.FINISHED, Step.PAUSED):
+            break
+    return BulkJob.objects.get(pk=job_id)
