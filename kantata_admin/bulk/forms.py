@@ -27,7 +27,7 @@ class BulkActionForm(forms.Form):
     def __init__(
         self, data: Any = None, *, action: str, custom_fields: tuple[CustomFieldSpec, ...] = ()
     ) -> None:
-        super().__init__(data)
+        super().__init__(data, label_suffix="")
         self.action = action
         self.custom_fields = {spec.id: spec for spec in custom_fields}
         needs = ACTIONS[action].needs

@@ -20,6 +20,7 @@ from kantata_admin.bulk.runner import Step, run_step
 from kantata_admin.connections.oauth import TokenGrant
 from kantata_admin.connections.services import connection_save_checked
 from kantata_admin.ratebudget.budget import reset_buckets
+from tests.browser.conftest import csp_violations  # noqa: F401 (a fixture for browser tests)
 from tests.sandbox_harness import ADMIN_EMAIL, ROOT, SandboxServer
 
 # Short, so that a killed worker's job is taken over within seconds.
