@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, expect
 
 from kantata_admin.bulk.models import BulkJob
 from kantata_admin.kantata import NotFound
+from tests.bulk.conftest import run_here
 from tests.bulk.helpers import witness
 
 pytestmark = pytest.mark.browser
@@ -103,3 +104,33 @@ def test_bulk_flow_in_the_browser(page, live_server, named, workers):
     expect(page.locator("#job-state")).to_have_text("Cancelled", timeout=30_000)
     assert not any(api.workspace_groups.get(g.id).company for g in made)
     assert BulkJob.objects.count() == 3
+
+
+def test_bulk_flow_without_javascript(browser, live_server, starter, named):
+    api, prefix, made = named
+    client = Client()
+    client.force_login(starter, backend="django.contrib.auth.backends.ModelBackend")
+    context = browser.new_context(java_script_enabled=False)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        page.goto(f"{live_server.url}/groups/?matching={prefix.replace(' ', '+')}")
+        page.get_by_label(f"Select {made[1].name}", exact=True).check()
+        page.get_by_role("button", name="Change ticked groups").click()
+        page.get_by_label("Action").select_option(label="Set a field")
+        page.get_by_role("button", name="Next").click()
+        page.get_by_label("Field", exact=True).select_option(label="Website")
+        page.get_by_label("New value", exact=True).fill("https://example.test")
+        page.get_by_role("button", name="Preview").click()
+        page.get_by_role("button", name="Change 1 group").click()
+        expect(page.locator("#job-state")).to_have_text("Queued")
+        job = BulkJob.objects.get()
+        run_here(job.pk)
+        page.reload()
+        expect(page.locator("#job-state")).to_have_text("Done")
+        assert api.workspace_groups.get(made[1].id).website == "https://example.test"
+    finally:
+        context.close()
