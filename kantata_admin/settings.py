@@ -323,6 +323,10 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
+    # RQ on Redis: `manage.py bulk_worker` runs `rqworker` (any number of machines).
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
 # Seconds a sandbox access token lives (0: forever, as Kantata's classic flow); when set,
 # token answers carry expires_in and a refresh_token, as Doorkeeper's do.
 KANTATA_SANDBOX_TOKEN_TTL = env_int("KANTATA_SANDBOX_TOKEN_TTL", 0)

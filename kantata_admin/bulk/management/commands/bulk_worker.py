@@ -1,6 +1,7 @@
 """`manage.py bulk_worker`: the background worker of this site. It runs django-tasks-db's
 `db_worker` (its options pass through), and beside it a reaper that resumes bulk jobs
-whose worker stopped heartbeating (killed, or its machine gone)."""
+whose worker stopped heartbeating (killed, or its machine gone). With
+`TASKS_BACKEND=django_tasks_rq.RQBackend` it runs RQ's `rqworker` instead."""
 
 from __future__ import annotations
 
@@ -41,12 +42,18 @@ class Command(BaseCommand):
         reaper = threading.Thread(target=_reap_forever, args=(stop, every), daemon=True)
         reaper.start()
         try:
-            call_command(
-                "db_worker",
-                "--no-startup-delay",
-                interval=interval,
-                queue_name=queue_name,
-                verbosity=options.get("verbosity", 1),
-            )
+            if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
+                # RQ's worker; its scheduler runs the continuations deferred after a 429.
+                call_command(
+                    "rqworker", queue_name, "--with-scheduler", "--job-class", "django_tasks_rq.Job"
+                )
+            else:
+                call_command(
+                    "db_worker",
+                    "--no-startup-delay",
+                    interval=interval,
+                    queue_name=queue_name,
+                    verbosity=options.get("verbosity", 1),
+                )
         finally:
             stop.set()
