@@ -4,6 +4,7 @@ test database."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -110,22 +111,27 @@ class Workers:
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            # Its own process group: a kill takes its children too (RQ's work horse and
+            # scheduler), as when a machine dies.
+            start_new_session=True,
         )
         self.processes.append(process)
         return process
 
     def kill(self, process: subprocess.Popen) -> None:
-        process.send_signal(signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
 
     def stop_all(self) -> None:
         for process in self.processes:
             if process.poll() is None:
-                process.terminate()
-                try:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGTERM)
+                with contextlib.suppress(subprocess.TimeoutExpired):
                     process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    self.kill(process)
+            # Whatever is left of its group (a work horse finishing a task) goes too.
+            self.kill(process)
 
     def log(self) -> str:
         return "\n".join(p.read_text() for p in sorted(self.logdir.glob("worker-*.log")))
