@@ -54,13 +54,13 @@ class Step(StrEnum):
     PAUSED = "paused"
 
 
-def _stale_before() -> timezone.datetime:
+def stale_before() -> timezone.datetime:
     return timezone.now() - timedelta(seconds=settings.BULK_STALE_SECONDS)
 
 
 def claim(job_id: int, worker_id: str) -> BulkJob | None:
     """Take the job for `worker_id` when no live worker holds it."""
-    free = Q(worker_id="") | Q(heartbeat__isnull=True) | Q(heartbeat__lt=_stale_before())
+    free = Q(worker_id="") | Q(heartbeat__isnull=True) | Q(heartbeat__lt=stale_before())
     taken = (
         BulkJob.objects.filter(pk=job_id, state__in=ACTIVE_STATES)
         .filter(free)

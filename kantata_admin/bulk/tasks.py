@@ -15,7 +15,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from kantata_admin.bulk.models import ACTIVE_STATES, BulkJob
-from kantata_admin.bulk.runner import Step, _stale_before, run_step
+from kantata_admin.bulk.runner import Step, stale_before, run_step
 from kantata_admin.ratebudget.budget import cooldown_remaining
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ def enqueue_step(job_id: int, *, delay: float = 0) -> None:
 
 def reap_stalled() -> list[int]:
     """Give every active job that no live worker holds to a new step; the job ids."""
-    stale = _stale_before()
+    stale = stale_before()
     reaped = []
     candidates = BulkJob.objects.filter(state__in=ACTIVE_STATES).filter(
         Q(heartbeat__lt=stale) | Q(heartbeat__isnull=True, created_at__lt=stale)

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from kantata_admin.bulk.models import BulkJob
 from kantata_admin.bulk.runner import Step, run_step
 from kantata_admin.connections.oauth import TokenGrant
 from kantata_admin.connections.services import connection_save_checked
+from kantata_admin.kantata import KantataClient, NotFound
 from kantata_admin.ratebudget.budget import reset_buckets
 from tests.browser.conftest import csp_violations  # noqa: F401 (a fixture for browser tests)
 from tests.sandbox_harness import ADMIN_EMAIL, ROOT, SandboxServer
@@ -74,6 +76,29 @@ def starter(bulk_env, bulk_tokens, make_member, transactional_db):
     member.kantata_token = bulk_tokens.pop()
     connection_save_checked(member, TokenGrant(member.kantata_token))
     return member
+
+
+@pytest.fixture
+def api(bulk_sandbox, bulk_tokens) -> KantataClient:
+    """The sandbox's API with a token of no member: the tests' witness."""
+    return KantataClient(bulk_tokens[0], base_url=bulk_sandbox.api_url)
+
+
+@pytest.fixture
+def own_groups(api) -> Iterator[Callable[[int], tuple[str, list]]]:
+    """`own_groups(n)`: n new groups sharing a unique name prefix, deleted at the end."""
+    made = []
+
+    def make(count: int) -> tuple[str, list]:
+        prefix = f"Bulk test {uuid.uuid4().hex[:8]}"
+        groups = [api.workspace_groups.create({"name": f"{prefix} {n}"}) for n in range(count)]
+        made.extend(groups)
+        return prefix, groups
+
+    yield make
+    for group in made:
+        with contextlib.suppress(NotFound):
+            api.workspace_groups.delete(group.id)
 
 
 def _database_url() -> str:

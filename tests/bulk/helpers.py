@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kantata_admin.bulk.services import bulk_job_start
 from kantata_admin.kantata import KantataClient, WorkspaceGroup
 
 
@@ -28,3 +29,14 @@ def values_of(client: KantataClient, group_ids: list[str], field_id: str) -> dic
             if value.custom_field_id == field_id:
                 found[value.subject_id].append(value.value)
     return found
+
+
+def start_set_custom(starter, groups: list[WorkspaceGroup], field_id: str, value: str):
+    """A job setting a text custom field on `groups`."""
+    return bulk_job_start(
+        starter,
+        action="set_custom",
+        values={"field_id": field_id, "value_type": "string", "value": value},
+        groups=[(g.id, g.name) for g in groups],
+        selection={"ids": [g.id for g in groups]},
+    )

@@ -1,9 +1,6 @@
 """Every action a bulk job can take, run through the runner against the sandbox, and
 read back through the sandbox's API; each change an audit entry; each revertible."""
 
-import contextlib
-import uuid
-
 import pytest
 
 from kantata_admin.audit.models import Action, AuditEntry
@@ -12,27 +9,14 @@ from kantata_admin.bulk.services import audit_entry_revert, bulk_job_revert, bul
 from kantata_admin.connections.models import KantataConnection
 from kantata_admin.kantata import CustomFieldValueInput, NotFound
 from tests.bulk.conftest import run_here
-from tests.bulk.helpers import custom_field, values_of, witness
+from tests.bulk.helpers import custom_field, values_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def api(bulk_sandbox, bulk_tokens):
-    return witness(bulk_sandbox, bulk_tokens[0])
-
-
-@pytest.fixture
-def fresh_groups(api):
-    """Three groups of this test's own, deleted afterwards if still there."""
-    made = [
-        api.workspace_groups.create({"name": f"Bulk test {uuid.uuid4().hex[:10]}"})
-        for _ in range(3)
-    ]
-    yield made
-    for group in made:
-        with contextlib.suppress(NotFound):
-            api.workspace_groups.delete(group.id)
+def fresh_groups(own_groups):
+    return own_groups(3)[1]
 
 
 def _start(starter, groups, action, **values):
@@ -137,7 +121,7 @@ def test_delete_then_revert_recreates_with_new_ids(starter, api, fresh_groups):
     assert [v.value for v in again.custom_field_values if v.custom_field_id == field.id] == [
         "Keep me"
     ]
-    fresh_groups.append(again)
+    api.workspace_groups.delete(again.id)
 
 
 def test_a_single_change_is_reverted_and_a_refusal_is_listed(starter, api, fresh_groups):

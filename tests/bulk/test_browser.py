@@ -1,19 +1,15 @@
 """The bulk flow in Chromium, with a real worker process: all matching and cancel, ticked
 rows, preview, confirm, progress across a reload, the summary CSV, and the revert."""
 
-import contextlib
 import csv
 import io
-import uuid
 
 import pytest
 from django.test import Client
 from playwright.sync_api import Browser, expect
 
 from kantata_admin.bulk.models import BulkJob
-from kantata_admin.kantata import NotFound
 from tests.bulk.conftest import run_here
-from tests.bulk.helpers import witness
 
 pytestmark = pytest.mark.browser
 
@@ -33,14 +29,8 @@ def page(browser: Browser, live_server, starter, csp_violations):
 
 
 @pytest.fixture
-def named(bulk_sandbox, bulk_tokens):
-    api = witness(bulk_sandbox, bulk_tokens[0])
-    prefix = f"Bulkbrowser {uuid.uuid4().hex[:8]}"
-    made = [api.workspace_groups.create({"name": f"{prefix} {n}"}) for n in range(4)]
-    yield api, prefix, made
-    for group in made:
-        with contextlib.suppress(NotFound):
-            api.workspace_groups.delete(group.id)
+def named(api, own_groups):
+    return (api, *own_groups(4))
 
 
 def _choose(page, action: str, **inputs: str) -> None:

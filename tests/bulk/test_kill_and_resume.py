@@ -10,9 +10,9 @@ from django.db.models import Count
 
 from kantata_admin.audit.models import AuditEntry
 from kantata_admin.bulk.models import BulkItem, BulkJob, ItemState, JobState
-from kantata_admin.bulk.services import bulk_job_revert, bulk_job_start
+from kantata_admin.bulk.services import bulk_job_revert
 from tests.bulk.conftest import job_finished, wait_for
-from tests.bulk.helpers import acme_groups, custom_field, values_of, witness
+from tests.bulk.helpers import acme_groups, custom_field, start_set_custom, values_of, witness
 
 pytestmark = pytest.mark.django_db(transaction=True)
 GROUPS = 150
@@ -37,13 +37,7 @@ def test_killed_worker_resumes_without_redoing_and_the_revert_restores(
     token = starter.kantata_token
     bulk_sandbox.fault(token, kind="429", count=3)
     bulk_sandbox.fault(token, kind="503", count=2)
-    job = bulk_job_start(
-        starter,
-        action="set_custom",
-        values={"field_id": field.id, "value_type": "string", "value": wanted},
-        groups=[(g.id, g.name) for g in groups],
-        selection={"ids": ids},
-    )
+    job = start_set_custom(starter, groups, field.id, wanted)
     first = workers.start()
     wait_for(lambda: _mid_batch(job.pk), 90, "a batch in flight", workers.log)
     workers.kill(first)

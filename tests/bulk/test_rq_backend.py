@@ -12,9 +12,8 @@ from django.tasks import task_backends
 
 from kantata_admin.audit.models import AuditEntry
 from kantata_admin.bulk.models import BulkItem, ItemState, JobState
-from kantata_admin.bulk.services import bulk_job_start
 from tests.bulk.conftest import job_finished, wait_for
-from tests.bulk.helpers import acme_groups, custom_field, values_of, witness
+from tests.bulk.helpers import acme_groups, custom_field, start_set_custom, values_of, witness
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -50,13 +49,7 @@ def test_rq_worker_killed_mid_job_is_resumed_by_the_next(
     wanted = f"RQ {uuid.uuid4().hex[:8]}"
     bulk_sandbox.fault(starter.kantata_token, kind="429", count=2)
     bulk_sandbox.fault(starter.kantata_token, kind="503", count=1)
-    job = bulk_job_start(
-        starter,
-        action="set_custom",
-        values={"field_id": field.id, "value_type": "string", "value": wanted},
-        groups=[(g.id, g.name) for g in groups],
-        selection={"ids": ids},
-    )
+    job = start_set_custom(starter, groups, field.id, wanted)
     first = workers.start()
     wait_for(
         lambda: BulkItem.objects.filter(job=job, state=ItemState.SENDING).exists(),

@@ -1,10 +1,8 @@
 """The bulk flow through the dashboard's pages (Django's test client, the sandbox over
 HTTP, the job run in this process)."""
 
-import contextlib
 import csv
 import io
-import uuid
 from urllib.parse import urlencode
 
 import pytest
@@ -13,27 +11,15 @@ from django.urls import reverse
 from kantata_admin.bulk.models import BulkJob, ItemState, JobState
 from kantata_admin.connections.oauth import TokenGrant
 from kantata_admin.connections.services import connection_save_checked
-from kantata_admin.kantata import NotFound
 from tests.bulk.conftest import run_here
-from tests.bulk.helpers import custom_field, witness
+from tests.bulk.helpers import custom_field
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def api(bulk_sandbox, bulk_tokens):
-    return witness(bulk_sandbox, bulk_tokens[0])
-
-
-@pytest.fixture
-def named(api):
-    """A unique name prefix and four groups carrying it."""
-    prefix = f"Bulkview {uuid.uuid4().hex[:8]}"
-    made = [api.workspace_groups.create({"name": f"{prefix} {n}"}) for n in range(4)]
-    yield prefix, made
-    for group in made:
-        with contextlib.suppress(NotFound):
-            api.workspace_groups.delete(group.id)
+def named(own_groups):
+    return own_groups(4)
 
 
 def test_viewers_never_see_or_reach_the_controls(
