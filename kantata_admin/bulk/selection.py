@@ -69,13 +69,29 @@ class PreviewRow:
     group: WorkspaceGroup
     before: Patch | None
     after: Patch | None
-    verdict: str  # "change", "unchanged", "delete"
+    verdict: str  # "change", "unchanged", "delete", "refused"
 
 
-def preview_rows(groups: list[WorkspaceGroup], patch: Patch) -> list[PreviewRow]:
+def editable(client: KantataClient, groups: list[WorkspaceGroup]) -> dict[str, bool]:
+    """Whether the member's Kantata user may change each of the first groups, as Kantata
+    says it (`optional_fields=can_edit`); a group it says nothing of counts as editable."""
+    ids = [g.id for g in groups[:PREVIEW_ROWS]]
+    if not ids:
+        return {}
+    params = {"only": ",".join(ids), "optional_fields": "can_edit", "per_page": "200"}
+    body = client.request("GET", "/workspace_groups.json", params=params) or {}
+    found = body.get("workspace_groups") or {}
+    return {gid: (found.get(gid) or {}).get("can_edit") is not False for gid in ids}
+
+
+def preview_rows(
+    groups: list[WorkspaceGroup], patch: Patch, can_edit: dict[str, bool]
+) -> list[PreviewRow]:
     rows = []
     for group in groups[:PREVIEW_ROWS]:
-        if patch.get("delete"):
+        if not can_edit.get(group.id, True):
+            rows.append(PreviewRow(group, None, None, "refused"))
+        elif patch.get("delete"):
             rows.append(PreviewRow(group, None, None, "delete"))
             continue
         now, goal = project(group, patch), target(patch)

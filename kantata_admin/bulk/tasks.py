@@ -15,7 +15,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from kantata_admin.bulk.models import ACTIVE_STATES, BulkJob
-from kantata_admin.bulk.runner import Step, stale_before, run_step
+from kantata_admin.bulk.runner import Step, run_step, stale_before
 from kantata_admin.ratebudget.budget import cooldown_remaining
 
 logger = logging.getLogger(__name__)

@@ -25,6 +25,7 @@ from kantata_admin.bulk.forms import ActionChoiceForm, BulkActionForm
 from kantata_admin.bulk.models import BulkJob
 from kantata_admin.bulk.selection import (
     SelectionRefused,
+    editable,
     freeze,
     preview_rows,
     sign,
@@ -99,6 +100,7 @@ def bulk_preview(request: HttpRequest) -> HttpResponse:
             filter_query=selection["filter"] if selection["all"] else None,
             custom_fields=context["custom_fields"],
         )
+        can_edit = editable(context["client"], groups)
     except AuthenticationError:
         raise
     except KantataError as error:
@@ -106,7 +108,7 @@ def bulk_preview(request: HttpRequest) -> HttpResponse:
     except (ActionRefused, SelectionRefused) as refused:
         context["refusal"] = str(refused)
         return render(request, "bulk/new.html", context, status=400)
-    rows = preview_rows(groups, patch)
+    rows = preview_rows(groups, patch, can_edit)
     token = sign(
         request.user.pk,
         {

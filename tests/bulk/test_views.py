@@ -13,6 +13,7 @@ from kantata_admin.connections.oauth import TokenGrant
 from kantata_admin.connections.services import connection_save_checked
 from tests.bulk.conftest import run_here
 from tests.bulk.helpers import custom_field
+from tests.sandbox_harness import READONLY_EMAIL
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -122,3 +123,21 @@ def test_cancel_leaves_the_rest(client, login, starter, api, named):
     assert job.state == JobState.CANCELLED
     assert set(job.items.values_list("state", flat=True)) == {ItemState.CANCELLED}
     assert all(api.workspace_groups.get(g.id).notes in ("", None) for g in made)
+
+
+def test_the_preview_marks_groups_the_members_kantata_user_may_not_change(
+    client, login, make_member, bulk_env, bulk_sandbox, named
+):
+    # A dashboard editor whose Kantata user is a collaborator (read-only in Kantata).
+    member = make_member("editor", "bulk-collaborator@team.test")
+    connection_save_checked(member, TokenGrant(bulk_sandbox.token(READONLY_EMAIL)))
+    login(member)
+    _, made = named
+    preview = client.post(
+        reverse("bulk:preview"),
+        {"ids": [g.id for g in made], "action": "set_field", "field": "notes", "value": "x"},
+    )
+    assert preview.status_code == 200
+    text = preview.content.decode()
+    assert text.count('class="verdict-refused"') == 4
+    assert "your Kantata OX user may not change this group" in text
