@@ -159,7 +159,11 @@ def _step(job: BulkJob, worker_id: str) -> Step:
         if job.state == JobState.CANCELLING:
             _cancel_rest(job)
         else:
-            _finish(job, JobState.DONE)
+            job.refresh_from_db(fields=["done", "failed"])
+            if job.failed and not job.done:
+                _finish(job, JobState.FAILED, "No group could be changed: see why below.")
+            else:
+                _finish(job, JobState.DONE)
         return Step.FINISHED
     try:
         ids = [i.group_id for i in items if not i.patch.get("recreate")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -203,7 +204,17 @@ def bulk_job_resume(request: HttpRequest, job_id: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("bulk:job", args=[job.pk]))
 
 
-CSV_COLUMNS = ("group id", "group", "outcome", "note", "error", "request id", "new group id")
+CSV_COLUMNS = (
+    "group id",
+    "group",
+    "outcome",
+    "note",
+    "error",
+    "request id",
+    "new group id",
+    "before",
+    "after",
+)
 
 
 @editor_required
@@ -223,6 +234,8 @@ def bulk_job_csv(request: HttpRequest, job_id: int) -> HttpResponse:
             item.error,
             item.request_id,
             item.new_group_id,
+            json.dumps(item.before) if item.before is not None else "",
+            json.dumps(item.after) if item.after is not None else "",
         )
         # A cell starting with = + - @ would be a formula in a spreadsheet.
         writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])

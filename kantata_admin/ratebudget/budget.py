@@ -38,6 +38,7 @@ PRIORITIES = (PAGE, JOB)
 PAGE_MAX_WAIT = 2.0
 COOLDOWN_BASE = 1.0
 COOLDOWN_CAP = 30.0
+LEAK_CHANCE = 0.02
 _buckets: dict[tuple[str, str], AbstractBucket] = {}
 _buckets_lock = threading.Lock()
 
@@ -59,7 +60,10 @@ def _rates(priority: str) -> list[Rate]:
 
 
 def _new_bucket(account_id: str, priority: str) -> AbstractBucket:
-    key = f"kantata-rate-budget:{account_id}"
+    # Under the cache's key prefix: every process of one site shares it, other sites (or
+    # test runs) on the same Redis do not.
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    key = f"{prefix}:kantata-rate-budget:{account_id}"
     if settings.REDIS_URL:
         return RedisBucket.init(_rates(priority), Redis.from_url(settings.REDIS_URL), key)
     path = Path(settings.KANTATA_RATE_BUDGET_SQLITE)
@@ -135,6 +139,8 @@ class AccountBudget:
             else:
                 item = RateItem(f"{self.priority}", bucket.now(), 1)
                 if bucket.put(item):
+                    if random.random() < LEAK_CHANCE:  # noqa: S311
+                        bucket.leak(item.timestamp)  # old items out, now and then
                     return
                 wait = max(0.05, bucket.waiting(item) / 1000)
                 bucket.leak(bucket.now())

@@ -7,9 +7,12 @@ from kantata_admin.audit.models import Action, AuditEntry
 from kantata_admin.bulk.models import ItemState, JobState
 from kantata_admin.bulk.services import audit_entry_revert, bulk_job_revert, bulk_job_start
 from kantata_admin.connections.models import KantataConnection
+from kantata_admin.connections.oauth import TokenGrant
+from kantata_admin.connections.services import connection_save_checked
 from kantata_admin.kantata import CustomFieldValueInput, NotFound
 from tests.bulk.conftest import run_here
 from tests.bulk.helpers import custom_field, values_of
+from tests.sandbox_harness import READONLY_EMAIL
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -139,3 +142,16 @@ def test_a_disconnected_starter_pauses_the_job_with_a_reason(starter, api, fresh
     assert job.state == JobState.PAUSED
     assert "reconnect" in job.reason and starter.email in job.reason
     assert job.items.filter(state=ItemState.PENDING).count() == 3
+
+
+def test_groups_kantata_refuses_fail_one_by_one_with_its_reason(
+    make_member, bulk_env, bulk_sandbox, fresh_groups
+):
+    member = make_member("editor", "bulk-refused@team.test")
+    connection_save_checked(member, TokenGrant(bulk_sandbox.token(READONLY_EMAIL)))
+    job = run_here(_start(member, fresh_groups, "set_field", field="notes", value="no").pk)
+    assert (job.state, job.done, job.failed) == (JobState.FAILED, 0, 3)
+    item = job.items.first()
+    assert item.state == ItemState.FAILED and item.error and item.request_id
+    entry = AuditEntry.objects.get(bulk_item=item)
+    assert entry.outcome == "error" and entry.request_id == item.request_id
