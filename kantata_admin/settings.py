@@ -91,7 +91,6 @@ INSTALLED_APPS = [
     "kantata_admin.groups",
     "kantata_admin.kantata_provider",
     "kantata_admin.sandbox",
-    "kantata_admin.ratebudget",
     "kantata_admin.bulk",
     "django_tasks_db",
 ]

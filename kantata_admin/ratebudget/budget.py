@@ -8,8 +8,8 @@ and a job also keeps to a per-second pace. So a page never waits behind a job (j
 short of the reserve), and jobs take whatever pages leave.
 
 Kantata documents no `Retry-After`: a 429, seen by a page or a job, starts a cool-down of
-the account's jobs (models.AccountCooldown, in the database) that doubles with each
-further 429 and ends at the first success after it.
+the account's jobs (cooldown.py, in the same store) that doubles with each further 429 and
+ends at the first success after it.
 """
 
 from __future__ import annotations
@@ -19,16 +19,13 @@ import random
 import threading
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import F
-from django.utils import timezone
 from pyrate_limiter import AbstractBucket, Duration, Rate, RateItem, RedisBucket, SQLiteBucket
 from redis import Redis
 
-from kantata_admin.ratebudget.models import AccountCooldown
+from kantata_admin.ratebudget.cooldown import cooldowns
 
 PAGE = "page"
 JOB = "job"
@@ -36,8 +33,6 @@ PRIORITIES = (PAGE, JOB)
 # Longest a page waits for the budget before it goes anyway: the budget is ours, Kantata's
 # own limit is the real one, and a member should not stare at a spinner.
 PAGE_MAX_WAIT = 2.0
-COOLDOWN_BASE = 1.0
-COOLDOWN_CAP = 30.0
 LEAK_CHANCE = 0.02
 _buckets: dict[tuple[str, str], AbstractBucket] = {}
 _buckets_lock = threading.Lock()
@@ -91,31 +86,8 @@ def reset_buckets() -> None:
 
 
 def cooldown_remaining(account_id: str) -> float:
-    until = (
-        AccountCooldown.objects.filter(account_id=account_id)
-        .values_list("until", flat=True)
-        .first()
-    )
-    if until is None:
-        return 0.0
-    return max(0.0, (until - timezone.now()).total_seconds())
-
-
-def cooldown_start(account_id: str) -> None:
-    """A 429: the account's jobs pause, twice as long as after the previous one."""
-    row, _ = AccountCooldown.objects.get_or_create(
-        account_id=account_id, defaults={"until": timezone.now(), "level": 0}
-    )
-    level = min(row.level + 1, 8)
-    wait = min(COOLDOWN_CAP, COOLDOWN_BASE * 2 ** (level - 1)) * random.uniform(0.75, 1.0)  # noqa: S311
-    AccountCooldown.objects.filter(pk=row.pk).update(
-        level=F("level") + 1, until=timezone.now() + timedelta(seconds=wait)
-    )
-
-
-def cooldown_end(account_id: str) -> None:
-    """A success after a cool-down: the next 429 starts from the shortest wait again."""
-    AccountCooldown.objects.filter(account_id=account_id, level__gt=0).update(level=0)
+    """Seconds the account's jobs still wait after a 429 (0 when they need not)."""
+    return cooldowns().remaining(account_id)
 
 
 @dataclass
@@ -151,9 +123,9 @@ class AccountBudget:
 
     def answered(self, status: int | None) -> None:
         if status == 429:
-            cooldown_start(self.account_id)
+            cooldowns().start(self.account_id)
         elif self.priority == JOB and status is not None and status < 400:
-            cooldown_end(self.account_id)
+            cooldowns().end(self.account_id)
 
 
 def budget_for(account_id: str | None, priority: str = PAGE) -> AccountBudget | None:
