@@ -187,6 +187,12 @@ def _step(job: BulkJob, worker_id: str) -> Step:
             state=ItemState.CANCELLED, note="Not done: the job was cancelled."
         )
         return Step.MORE
+    # An item tried this often (transient failures, or steps that crashed) is given up on.
+    for d in [d for d in writes if d.item.attempts >= MAX_ATTEMPTS]:
+        writes.remove(d)
+        gave_up = ItemResult(ItemState.FAILED, error=f"Given up after {MAX_ATTEMPTS} tries.")
+        if not record(job, d.item, gave_up, worker_id=worker_id):
+            return Step.BUSY
     if not _checkpoint(job, writes, worker_id):
         return Step.BUSY
     batch = Batch(client, stop=lambda: _cancelling(job.pk))

@@ -19,6 +19,7 @@ from kantata_admin.bulk.runner import Step, run_step, stale_before
 from kantata_admin.ratebudget.budget import cooldown_remaining
 
 logger = logging.getLogger(__name__)
+CRASH_PAUSE = 10.0
 
 
 def _worker_id() -> str:
@@ -27,7 +28,14 @@ def _worker_id() -> str:
 
 @task()
 def run_bulk_job(job_id: int) -> str:
-    outcome = run_step(job_id, _worker_id())
+    try:
+        outcome = run_step(job_id, _worker_id())
+    except Exception:
+        # A bug or a database hiccup: the job goes on after a pause; each item's tries are
+        # counted, so a step that keeps failing ends its items as failed, never loops.
+        logger.exception("bulk job %s: a step failed; trying again shortly", job_id)
+        enqueue_step(job_id, delay=CRASH_PAUSE)
+        raise
     if outcome == Step.MORE:
         job = BulkJob.objects.filter(pk=job_id).only("account_id").first()
         # After a 429 the account's jobs wait anyway: the next step starts when they may.

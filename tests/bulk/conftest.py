@@ -46,7 +46,7 @@ def bulk_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxSe
 
 @pytest.fixture(scope="session")
 def bulk_tokens(bulk_sandbox: SandboxServer) -> list[str]:
-    return bulk_sandbox.tokens(ADMIN_EMAIL, 12)
+    return bulk_sandbox.tokens(ADMIN_EMAIL, 40)
 
 
 @pytest.fixture

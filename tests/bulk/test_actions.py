@@ -1,17 +1,25 @@
 """Every action a bulk job can take, run through the runner against the sandbox, and
 read back through the sandbox's API; each change an audit entry; each revertible."""
 
+import uuid
+
 import pytest
 
 from kantata_admin.audit.models import Action, AuditEntry
 from kantata_admin.bulk.models import ItemState, JobState
-from kantata_admin.bulk.services import audit_entry_revert, bulk_job_revert, bulk_job_start
+from kantata_admin.bulk.runner import Step, run_step
+from kantata_admin.bulk.services import (
+    audit_entry_revert,
+    bulk_job_cancel,
+    bulk_job_revert,
+    bulk_job_start,
+)
 from kantata_admin.connections.models import KantataConnection
 from kantata_admin.connections.oauth import TokenGrant
 from kantata_admin.connections.services import connection_save_checked
 from kantata_admin.kantata import CustomFieldValueInput, NotFound
 from tests.bulk.conftest import run_here
-from tests.bulk.helpers import custom_field, values_of
+from tests.bulk.helpers import acme_groups, custom_field, values_of
 from tests.sandbox_harness import READONLY_EMAIL
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -155,3 +163,14 @@ def test_groups_kantata_refuses_fail_one_by_one_with_its_reason(
     assert item.state == ItemState.FAILED and item.error and item.request_id
     entry = AuditEntry.objects.get(bulk_item=item)
     assert entry.outcome == "error" and entry.request_id == item.request_id
+
+
+def test_cancelling_a_running_job_stops_after_the_groups_in_flight(starter, api):
+    groups = acme_groups(api, 120)
+    job = _start(starter, groups, "set_field", field="notes", value=f"C {uuid.uuid4().hex[:6]}")
+    assert run_step(job.pk, "test-process") == Step.MORE  # the first 50
+    assert bulk_job_cancel(job)
+    job = run_here(job.pk)
+    assert job.state == JobState.CANCELLED and "70 groups were left" in job.reason
+    assert (job.done, job.failed) == (50, 0)
+    assert job.items.filter(state=ItemState.CANCELLED).count() == 70
