@@ -32,6 +32,10 @@ def test_killed_worker_resumes_without_redoing_and_the_revert_restores(
     groups = acme_groups(api, GROUPS)
     ids = [g.id for g in groups]
     previous = values_of(api, ids, field.id)
+    # Both kinds of write: new values (a second create of one would be refused by Kantata,
+    # one value per field and group, and fail its item) and changed values.
+    had_value = sum(1 for found in previous.values() if found)
+    assert 10 < had_value < GROUPS - 10, had_value
     wanted = f"Wave {uuid.uuid4().hex[:8]}"
     # Bursts of 429s without Retry-After, and 503s, on the starter's own token.
     token = starter.kantata_token
