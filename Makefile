@@ -1,15 +1,17 @@
 # Two commands do all set-up on a fresh machine with Python 3.13 and make:
-#   make run    serve the product (with the Kantata OX sandbox and demo data)
+#   make run    serve the product: the dashboard on PORT and the Kantata OX sandbox, a
+#               service of its own, on SANDBOX_PORT (every process in Procfile, by honcho)
 #   make test   run the whole test suite
 PORT ?= 8000
-export PORT
+SANDBOX_PORT ?= 8001
+export PORT SANDBOX_PORT
 export UV_PYTHON_DOWNLOADS ?= never
 
 # uv itself: the one on PATH if it works, else a private copy installed with pip.
 UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo .uv-bootstrap/bin/uv)
 MANAGE := $(UV) run --locked python manage.py
 
-.PHONY: run test lint format sync clean
+.PHONY: run test fuzz lint format sync clean
 
 .uv-bootstrap/bin/uv:
 	python3 -m venv .uv-bootstrap
@@ -18,14 +20,23 @@ MANAGE := $(UV) run --locked python manage.py
 sync: $(if $(filter uv,$(UV)),,.uv-bootstrap/bin/uv)
 	$(UV) sync --locked
 
+# demo_setup also migrates and seeds the sandbox's own database, under its own settings.
 run: sync
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_setup --port $(PORT)
-	$(UV) run --locked gunicorn kantata_admin.wsgi --bind 127.0.0.1:$(PORT) \
-		--worker-class gthread --workers 1 --threads 8 --access-logfile - --forwarded-allow-ips ""
+	$(UV) run --locked honcho start
 
+# The suite mostly waits on HTTP (the sandbox is another process), so it runs in
+# TEST_WORKERS pytest-xdist workers, each with its own test database and sandboxes (a
+# worker starts the session's sandboxes it needs: the small expiring one and the 10,000
+# groups one may start on both).
+TEST_WORKERS ?= 2
 test: sync
-	$(UV) run --locked pytest
+	$(UV) run --locked pytest -n $(TEST_WORKERS)
+
+# The large property-test runs, outside the default one (tests/sandbox/test_no_5xx.py).
+fuzz: sync
+	$(UV) run --locked pytest tests/sandbox/test_no_5xx.py --hypothesis-profile=thorough
 
 lint: sync
 	$(UV) run --locked ruff check .
@@ -36,4 +47,4 @@ format: sync
 	$(UV) run --locked ruff check --fix .
 
 clean:
-	rm -rf .venv .uv-bootstrap db.sqlite3 db.sqlite3-* staticfiles
+	rm -rf .venv .uv-bootstrap db.sqlite3 db.sqlite3-* sandbox.sqlite3 sandbox.sqlite3-* staticfiles

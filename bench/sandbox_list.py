@@ -24,9 +24,10 @@ def main() -> None:
     args = parser.parse_args()
 
     tmp = tempfile.TemporaryDirectory()
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}/bench.sqlite3"
-    os.environ.update(DEBUG="true", KANTATA_SANDBOX="true", LOG_LEVEL="WARNING")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kantata_admin.settings")
+    # The sandbox service's own settings (its root urlconf), on a throwaway database.
+    os.environ["SANDBOX_DATABASE_URL"] = f"sqlite:///{tmp.name}/bench.sqlite3"
+    os.environ.update(DEBUG="true", LOG_LEVEL="WARNING")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "kantata_admin.sandbox.settings"
     import django
 
     django.setup()
@@ -46,14 +47,14 @@ def main() -> None:
     token = personal_token(SandboxUser.objects.get(email=ADMIN_EMAIL))
     client = Client()
     params = {"per_page": 200, "include": "workspaces,rate_card_sets,external_references"}
-    with override_settings(ROOT_URLCONF="tests.sandbox.urlconf", ALLOWED_HOSTS=["*"]):
+    with override_settings(ALLOWED_HOSTS=["*"]):
         timings = []
         for run in range(args.runs + 1):
             params["page"] = 1 + run % 5
             started = time.perf_counter()
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(
-                    "/sandbox/api/v1/workspace_groups.json",
+                    "/api/v1/workspace_groups.json",
                     params,
                     HTTP_AUTHORIZATION=f"Bearer {token}",
                 )

@@ -10,53 +10,14 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from kantata_admin.core.email_url import parse_email_url
+from kantata_admin.env import database_from_url, env_bool, env_float, env_int, env_list
+from kantata_admin.sandbox.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
-
-
-def env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
-
 
 # --- Core -----------------------------------------------------------------------------
 
@@ -90,10 +51,11 @@ INSTALLED_APPS = [
     "kantata_admin.core",
     "kantata_admin.groups",
     "kantata_admin.kantata_provider",
-    "kantata_admin.sandbox",
     "kantata_admin.bulk",
     "django_tasks_db",
 ]
+# The Kantata OX sandbox is a separate service (kantata_admin/sandbox/settings.py, its own
+# process and database): the dashboard only talks to it over HTTP, as to Kantata itself.
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -137,20 +99,11 @@ TEMPLATES = [
 # --- Data: SQLite and local memory by default, PostgreSQL and Redis by URL ------------
 
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database_from_url(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Threads of one server write to the same file: wait for the lock instead of failing.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -277,7 +230,9 @@ if not TOKEN_ENCRYPTION_KEYS:
 KANTATA_CLIENT_ID = os.environ.get("KANTATA_CLIENT_ID", "")
 KANTATA_CLIENT_SECRET = os.environ.get("KANTATA_CLIENT_SECRET", "")
 # The sandbox is on by default in development without real credentials, off unless
-# asked in production.
+# asked in production. "On" only points the dashboard at the sandbox service (started
+# beside it by `make run`) with the sandbox's demo application; nothing of the sandbox
+# is installed or mounted here.
 KANTATA_SANDBOX = env_bool("KANTATA_SANDBOX", DEBUG and not KANTATA_CLIENT_ID)
 if KANTATA_SANDBOX and not DEBUG:
     # The sandbox is a test tool: its sign-in page shows the demo users' password.
@@ -286,21 +241,20 @@ if KANTATA_SANDBOX and not DEBUG:
         "must not run in production. Set KANTATA_SANDBOX=false and real "
         "KANTATA_CLIENT_ID/KANTATA_CLIENT_SECRET."
     )
-KANTATA_SANDBOX_URL = os.environ.get("KANTATA_SANDBOX_URL", f"http://127.0.0.1:{PORT}/sandbox")
+SANDBOX_PORT = env_int("SANDBOX_PORT", 8001)
+KANTATA_SANDBOX_URL = os.environ.get(
+    "KANTATA_SANDBOX_URL", f"http://127.0.0.1:{SANDBOX_PORT}"
+).rstrip("/")
 if KANTATA_SANDBOX:
     _oauth_default, _api_default = KANTATA_SANDBOX_URL, f"{KANTATA_SANDBOX_URL}/api/v1"
-    KANTATA_CLIENT_ID = KANTATA_CLIENT_ID or "kantata-admin-sandbox"
-    KANTATA_CLIENT_SECRET = KANTATA_CLIENT_SECRET or "sandbox-client-secret-not-for-production"
+    KANTATA_CLIENT_ID = KANTATA_CLIENT_ID or DEMO_CLIENT_ID
+    KANTATA_CLIENT_SECRET = KANTATA_CLIENT_SECRET or DEMO_CLIENT_SECRET
 else:
     _oauth_default, _api_default = "https://app.mavenlink.com", "https://api.mavenlink.com/api/v1"
 KANTATA_OAUTH_URL = os.environ.get("KANTATA_OAUTH_URL", _oauth_default).rstrip("/")
 KANTATA_API_URL = os.environ.get("KANTATA_API_URL", _api_default).rstrip("/")
 KANTATA_CONNECT_TIMEOUT = env_float("KANTATA_CONNECT_TIMEOUT", 5.0)
 KANTATA_READ_TIMEOUT = env_float("KANTATA_READ_TIMEOUT", 30.0)
-# Requests a minute per token that the sandbox allows (0: unlimited).
-KANTATA_SANDBOX_RATE_LIMIT = env_int("KANTATA_SANDBOX_RATE_LIMIT", 0)
-# Whether the sandbox's rate-limit 429s carry Retry-After (Kantata documents none).
-KANTATA_SANDBOX_RETRY_AFTER = env_bool("KANTATA_SANDBOX_RETRY_AFTER", True)
 
 # --- Bulk jobs and the rate budget (kantata_admin.bulk, kantata_admin.ratebudget) --------
 
@@ -326,11 +280,6 @@ if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
     # RQ on Redis: `manage.py bulk_worker` runs `rqworker` (any number of machines).
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
-# Seconds a sandbox access token lives (0: forever, as Kantata's classic flow); when set,
-# token answers carry expires_in and a refresh_token, as Doorkeeper's do.
-KANTATA_SANDBOX_TOKEN_TTL = env_int("KANTATA_SANDBOX_TOKEN_TTL", 0)
-# Milliseconds added to every sandbox API answer, to feel a remote service's latency.
-KANTATA_SANDBOX_LATENCY_MS = env_int("KANTATA_SANDBOX_LATENCY_MS", 0)
 # PKCE (S256) in the connect flow; false only for a server that refuses it.
 KANTATA_OAUTH_PKCE = env_bool("KANTATA_OAUTH_PKCE", True)
 # Kantata OX account ids allowed to connect; when given, "Sign in with Kantata OX" is

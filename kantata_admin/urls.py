@@ -1,5 +1,4 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -20,9 +19,6 @@ urlpatterns = [
     path("kantata/", include("kantata_admin.connections.urls")),
     path("admin/", admin.site.urls),
 ]
-
-if settings.KANTATA_SANDBOX:
-    urlpatterns.append(path("sandbox/", include("kantata_admin.sandbox.urls")))
 
 handler403 = "kantata_admin.core.views.permission_denied"
 handler404 = "kantata_admin.core.views.page_not_found"

@@ -43,8 +43,11 @@ settings.KANTATA_RATE_BUDGET_PER_MINUTE = 0
 PASSWORD = "correct-horse-battery-staple-42"
 
 # Property tests draw the same examples on every run, so a red run can be rerun and
-# CI is not a lottery; `pytest --hypothesis-profile=explore` draws new ones.
+# CI is not a lottery. The default run is short; the large fuzz runs are `thorough`
+# (`make fuzz`: the same examples, five times as many) and `explore` (new ones, fifty
+# times as many); tests/sandbox/test_no_5xx.py scales its examples by profile.
 hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.register_profile("thorough", derandomize=True, database=None)
 hypothesis_settings.register_profile("explore", derandomize=False)
 hypothesis_settings.load_profile("repeatable")
 
@@ -129,7 +132,7 @@ def kantata_sandbox(sandbox, settings):
 
 @pytest.fixture(scope="session")
 def _connect_tokens(sandbox, token_pool):
-    """Unused sandbox tokens by e-mail, made ten at a time (each manage call costs ~1 s)."""
+    """Unused sandbox tokens by e-mail, made ten at a time (one request to the sandbox)."""
     pools = {ADMIN_EMAIL: token_pool}
 
     def take(email: str) -> str:

@@ -1,32 +1,44 @@
 """The Kantata OX sandbox as a real server process, for tests that speak HTTP to it.
 
-pytest-django's live_server flushes the database after every test, so the sandbox runs
-as its own gunicorn process with its own database (a fresh PostgreSQL database when
-this test run's DATABASE_URL is PostgreSQL, else a SQLite file), migrated and seeded
-once per session. Tests share the seeded data: writers create uniquely named groups.
+The sandbox is a service of its own, started as `make run` starts it: gunicorn serving
+`kantata_admin.sandbox.wsgi` under `kantata_admin.sandbox.settings`, with its own
+database (a fresh PostgreSQL database when this test run's DATABASE_URL is PostgreSQL,
+else a SQLite file), set up once per session by one `sandbox_setup` command. Tokens,
+applications, revocations and the clock go through its HTTP test controls
+(docs/sandbox.md). Tests share the seeded data: writers create uniquely named groups.
 """
 
-import json
 import os
+import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
 
 from kantata_admin.sandbox.demo import (  # re-exported: tests import them from here
     ADMIN_EMAIL,
+    DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
     EDITOR_EMAIL,
     OTHER_ACCOUNT_EMAIL,
     READONLY_EMAIL,
     SANDBOX_PASSWORD,
+)
+from tests.sandbox_process import (  # re-exported: tests import them from here
+    ROOT,
+    SANDBOX_SETTINGS,
+    drop_postgres,
+    listening_socket,
+    postgres_url_for,
+    spawn_gunicorn,
+    wait_for_a_fresh_minute,
+    wait_until_serving,
 )
 
 __all__ = [
@@ -41,15 +53,16 @@ __all__ = [
     "READONLY_EMAIL",
     "SANDBOX_PASSWORD",
     "SandboxServer",
+    "listening_socket",
+    "spawn_gunicorn",
     "unique_name",
+    "wait_until_serving",
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
-# The defaults settings.py gives the dashboard application when KANTATA_SANDBOX is on
-# and no real credentials are set; the harness clears real ones for its server.
-DASHBOARD_CLIENT_ID = "kantata-admin-sandbox"
-DASHBOARD_CLIENT_SECRET = "sandbox-client-secret-not-for-production"
-STARTUP_TIMEOUT = 120.0
+# The dashboard's demo application, which the sandbox registers and the dashboard's
+# settings use with KANTATA_SANDBOX on and no real credentials (the harness clears them).
+DASHBOARD_CLIENT_ID = DEMO_CLIENT_ID
+DASHBOARD_CLIENT_SECRET = DEMO_CLIENT_SECRET
 # A client that gives up on an answer after IMPATIENT_TIMEOUT seconds, and a delay fault
 # that answers LATE_MS after the work is done: far apart, so that on a busy machine an
 # ordinary answer still comes in time and the delayed one never does.
@@ -62,90 +75,10 @@ TOKEN_POOL_SIZE = 60
 EXPIRING_TOKEN_TTL = 8
 
 
-def listening_socket() -> socket.socket:
-    """A loopback socket on a free port, already listening, for gunicorn to inherit.
-
-    Handing gunicorn the bound socket (`--bind fd://N`) leaves no window in which
-    another process could take a port picked in advance.
-    """
-    return socket.create_server(("127.0.0.1", 0), backlog=128)
-
-
-def spawn_gunicorn(
-    listener: socket.socket, env: dict[str, str], *options: str, stderr=subprocess.DEVNULL
-) -> subprocess.Popen:
-    """gunicorn serving the project on `listener`."""
-    fd = listener.fileno()
-    return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "kantata_admin.wsgi", "--bind", f"fd://{fd}", *options],
-        cwd=ROOT,
-        env=env,
-        pass_fds=(fd,),
-        stdout=subprocess.DEVNULL,
-        stderr=stderr,
-    )
-
-
-FRESH_MINUTE_SECONDS = 10
-
-
-def wait_for_a_fresh_minute(need_seconds: float = FRESH_MINUTE_SECONDS) -> None:
-    """Sleep into the next calendar minute when fewer than `need_seconds` are left."""
-    left = 60 - time.time() % 60
-    if left < need_seconds:
-        time.sleep(left + 0.05)
-
-
-def wait_until_serving(base: str, process: subprocess.Popen, describe=lambda: "") -> None:
-    """Poll `base`/healthz until it answers 200, the process exits, or time runs out.
-
-    gunicorn binds its socket before its worker has imported Django, so on a busy
-    machine a request can be accepted and then wait: a read timeout means "not yet",
-    exactly like a refused connection.
-    """
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    last = "no answer"
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited early:\n{describe()}")
-        try:
-            response = requests.get(f"{base}/healthz", timeout=5)
-        except requests.RequestException as exc:
-            last = repr(exc)
-        else:
-            if response.status_code == 200:
-                return
-            last = f"{response.status_code} {response.text[:200]}"
-        time.sleep(0.1)
-    raise RuntimeError(
-        f"server did not answer /healthz in {STARTUP_TIMEOUT:.0f} s ({last}):\n{describe()}"
-    )
-
-
-def _postgres_url_for(name: str) -> str | None:
-    """A URL for database `name` on the test run's PostgreSQL server, created fresh."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
-        return None
-    import psycopg  # only needed when PostgreSQL is in use
-
-    parts = urlsplit(url)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def _drop_postgres(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @dataclass
 class SandboxServer:
-    """One sandbox process; `url` is the sandbox root, `api_url` the API base."""
+    """One sandbox process; `url` is the sandbox's root (its own origin, as Kantata's
+    hosts), `api_url` the API base."""
 
     workdir: Path
     groups: int = 250
@@ -156,9 +89,12 @@ class SandboxServer:
     database_url: str = ""
     pg_database: str | None = None
     session: requests.Session = field(default_factory=requests.Session)
-    seed_output: str = ""  # what sandbox_seed printed, including how long it took
+    seed_output: str = ""  # what sandbox_setup printed, including how long seeding took
     # Settings of this server (and its manage.py commands), e.g. KANTATA_SANDBOX_TOKEN_TTL.
     extra_env: dict[str, str] = field(default_factory=dict)
+    # The dashboard's PORT as the sandbox knows it: the seed registers the dashboard's
+    # callbacks on it (tests register the live server's own with register_redirect_uri).
+    dashboard_port: int = 8000
 
     def __post_init__(self) -> None:
         self.port = self.listener.getsockname()[1]
@@ -169,7 +105,7 @@ class SandboxServer:
 
     @property
     def url(self) -> str:
-        return f"{self.base}/sandbox"
+        return self.base
 
     @property
     def api_url(self) -> str:
@@ -184,16 +120,16 @@ class SandboxServer:
         env = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith(("KANTATA_", "DJANGO_", "PYTEST_")) and key != "DATABASE_URL"
+            if not key.startswith(("KANTATA_", "DJANGO_", "PYTEST_", "SANDBOX_"))
+            and key != "DATABASE_URL"
         }
         env.update(
             DEBUG="true",
-            KANTATA_SANDBOX="true",
-            PORT=str(self.port),
-            DATABASE_URL=self.database_url,
-            CACHE_KEY_PREFIX=f"sandbox-test-{uuid.uuid4().hex[:12]}",
-            DJANGO_SETTINGS_MODULE="kantata_admin.settings",
-            MFA_REQUIRED="false",
+            PORT=str(self.dashboard_port),
+            SANDBOX_PORT=str(self.port),
+            SANDBOX_DATABASE_URL=self.database_url,
+            SANDBOX_CACHE_KEY_PREFIX=f"sandbox-test-{uuid.uuid4().hex[:12]}",
+            DJANGO_SETTINGS_MODULE=SANDBOX_SETTINGS,
             LOG_LEVEL="WARNING",
             PYTHONUNBUFFERED="1",
         )
@@ -207,20 +143,22 @@ class SandboxServer:
     def start(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.pg_database = f"kantata_sandbox_test_{os.getpid()}_{self.port}"
-        self.database_url = _postgres_url_for(self.pg_database) or ""
+        self.database_url = postgres_url_for(self.pg_database) or ""
         if not self.database_url:
             self.pg_database = None
             self.database_url = f"sqlite:///{self.workdir / 'sandbox.sqlite3'}"
-        self.manage("migrate", "--no-input", "-v", "0")
         self.seed_output = self.manage(
-            "sandbox_seed", "--groups", str(self.groups), "--seed", str(self.seed)
+            "sandbox_setup", "--groups", str(self.groups), "--seed", str(self.seed)
         )
-        self._stderr = (self.workdir / "gunicorn.stderr").open("w+")
+        self._stderr = (self.workdir / "gunicorn.stderr").open("a+")
+        self._spawn()
+
+    def _spawn(self) -> None:
         self.process = spawn_gunicorn(
             self.listener,
             self.env(),
             *("--workers", "1", "--threads", "16", "--worker-class", "gthread"),
-            *("--timeout", "120", "--keep-alive", "30"),
+            *("--timeout", "120", "--keep-alive", "30", "--no-control-socket"),
             stderr=self._stderr,
         )
         wait_until_serving(self.base, self.process, self.server_log)
@@ -230,7 +168,7 @@ class SandboxServer:
         self._stderr.flush()
         return (self.workdir / "gunicorn.stderr").read_text()
 
-    def stop(self) -> None:
+    def _end_process(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -238,17 +176,36 @@ class SandboxServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def kill(self) -> None:
+        """Take the sandbox down as a crash would: its process killed, its port closed (a
+        caller's connection is then refused). `restart()` brings it back."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)  # gunicorn's worker holds the port too
+            self.process.wait()
+        self.listener.close()
+        self.session.close()
+
+    def restart(self) -> None:
+        """After `kill()`: the same port and database served by a new process (its
+        clock back at the real time)."""
+        self.listener = socket.create_server(("127.0.0.1", self.port), backlog=128)
+        self._spawn()
+
+    def stop(self) -> None:
+        self._end_process()
         self.session.close()
         self.listener.close()
         if getattr(self, "_stderr", None):
             self._stderr.close()
         if self.pg_database:
-            _drop_postgres(self.pg_database)
+            drop_postgres(self.pg_database)
 
     # --- helpers for tests -----------------------------------------------------------
 
     def manage(self, *args: str) -> str:
-        """Run a manage.py command against the sandbox database; returns its stdout."""
+        """Run a manage.py command under the sandbox's settings (its database); returns
+        its stdout. Tests use the HTTP controls below; this is for set-up and oracles."""
         result = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
@@ -263,30 +220,57 @@ class SandboxServer:
             )
         return result.stdout
 
+    def control(self, path: str, body: dict | None = None) -> dict:
+        """POST (or, without a body, GET) one of the sandbox's /controls/ endpoints."""
+        url = f"{self.url}/controls/{path}"
+        if body is None:
+            response = self.session.get(url, timeout=60)
+        else:
+            response = self.session.post(url, json=body, timeout=60)
+        if not response.ok:
+            raise RuntimeError(f"{path} control: {response.status_code} {response.text[:500]}")
+        return response.json()
+
     def token(self, email: str = ADMIN_EMAIL) -> str:
         """A new personal bearer token for a seeded user."""
-        return self.manage("sandbox_token", email).strip()
+        return self.tokens(email, 1)[0]
 
     def tokens(self, email: str, count: int) -> list[str]:
-        """`count` new tokens for one user in one command (each manage call costs ~1 s)."""
-        return self.manage("sandbox_token", email, "--count", str(count)).split()
+        """`count` new tokens for one user in one request."""
+        return self.control("tokens", {"email": email, "count": count})["tokens"]
 
     def token_answer(self, email: str = ADMIN_EMAIL) -> dict:
         """A new token issued to the dashboard application, as the token endpoint answers
         it: with `refresh_token`, `expires_in` and `created_at` when tokens expire."""
-        return json.loads(self.manage("sandbox_token", email, "--dashboard"))
+        return self.control("tokens", {"email": email, "dashboard": True})["answers"][0]
 
     def register_redirect_uri(self, client_id: str, uri: str) -> None:
-        self.manage("sandbox_application", client_id, f"--add-redirect-uri={uri}")
+        self.control("applications", {"client_id": client_id, "redirect_uris": [uri]})
 
     def register_application(
         self, client_id: str, secret: str, redirect_uris: list[str], name: str = "Test app"
     ) -> None:
-        # Option=value: a random secret may begin with "-", which argparse would otherwise
-        # read as an option of its own (a CI run failed on exactly that).
-        args = ["sandbox_application", client_id, f"--secret={secret}", f"--name={name}"]
-        args += [f"--add-redirect-uri={uri}" for uri in redirect_uris]
-        self.manage(*args)
+        self.control(
+            "applications",
+            {
+                "client_id": client_id,
+                "secret": secret,
+                "name": name,
+                "redirect_uris": redirect_uris,
+            },
+        )
+
+    def revoke_access(self, email: str, client_id: str) -> int:
+        """Revoke an application's access for a user (as its applications page does)."""
+        return self.control("revocations", {"email": email, "client_id": client_id})["revoked"]
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the sandbox's clock forward: token and code lifetimes run out at once."""
+        self.control("clock", {"advance_seconds": seconds})
+
+    def clock_offset(self) -> float:
+        """Seconds the sandbox's clock is ahead of the real time."""
+        return self.control("clock")["offset_seconds"]
 
     def fault(self, token: str, **body) -> dict:
         """Make the next API calls with `token` misbehave; see docs/sandbox.md."""
@@ -324,9 +308,11 @@ class SandboxServer:
         return session
 
 
-def _serve(
+def serve(
     tmp_path_factory: pytest.TempPathFactory, name: str, groups: int, **env: str
-) -> Iterator:
+) -> Iterator[SandboxServer]:
+    """A sandbox server of `groups` groups for the length of a fixture (yield from it):
+    the session's below, or a module's own where a test takes it down or revokes."""
     server = SandboxServer(workdir=tmp_path_factory.mktemp(name), groups=groups, extra_env=env)
     try:
         server.start()
@@ -338,20 +324,20 @@ def _serve(
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     """The sandbox, seeded with the default demo data (seed 1)."""
-    yield from _serve(tmp_path_factory, "sandbox", 250)
+    yield from serve(tmp_path_factory, "sandbox", 250)
 
 
 @pytest.fixture(scope="session")
 def sandbox_10k(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     """A second sandbox seeded with 10,000 groups; started only when a test asks."""
-    yield from _serve(tmp_path_factory, "sandbox_10k", 10_000)
+    yield from serve(tmp_path_factory, "sandbox_10k", 10_000)
 
 
 @pytest.fixture(scope="session")
 def sandbox_expiring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     """A small second sandbox (10 groups) whose access tokens expire after
     EXPIRING_TOKEN_TTL seconds and come with refresh tokens; started only when asked."""
-    yield from _serve(
+    yield from serve(
         tmp_path_factory,
         "sandbox_expiring",
         10,

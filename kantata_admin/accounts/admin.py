@@ -41,6 +41,11 @@ class MemberChangeForm(UserChangeForm):
         return cleaned
 
 
+# Every field the change form can set, so each change leaves an audit entry.
+AUDITED_MEMBER_FIELDS = ["role", "is_active", "first_name", "last_name", "is_superuser"]
+AUDITED_INVITATION_FIELDS = ["role", "expires_at", "revoked_at"]
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = MemberChangeForm
@@ -66,15 +71,24 @@ class UserAdmin(BaseUserAdmin):
 
     def save_model(self, request: HttpRequest, obj: User, form: forms.Form, change: bool) -> None:
         # The stored values, read before the save: the form has already set the new ones.
-        stored = User.objects.filter(pk=obj.pk).values("role", "is_active").first()
+        stored = User.objects.filter(pk=obj.pk).values(*AUDITED_MEMBER_FIELDS).first()
         super().save_model(request, obj, form, change)
         if change and stored is not None:
             services.member_changes_audit(
-                obj, role_before=stored["role"], active_before=stored["is_active"], by=request.user
+                obj,
+                role_before=stored.pop("role"),
+                active_before=stored.pop("is_active"),
+                by=request.user,
+                others_before=stored,
             )
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # A member's address changes only through allauth's verified e-mail flow, by
+            # that member: here it would let an admin reset the password by mail and sign
+            # in as them.
+            fields.append("email")
         if not request.user.is_superuser:
             fields.append("is_superuser")
         return fields
@@ -113,6 +127,27 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email"]
     readonly_fields = ["token_hash", "created_at", "accepted_at", "accepted_by", "invited_by"]
     fields = ["email", "role", "expires_at", "revoked_at", *readonly_fields]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Invitation | None = None) -> list[str]:
+        # The link went to this address, and accepting it counts the address as verified.
+        return [*super().get_readonly_fields(request, obj), "email"]
+
+    def save_model(
+        self, request: HttpRequest, obj: Invitation, form: forms.Form, change: bool
+    ) -> None:
+        stored = Invitation.objects.filter(pk=obj.pk).values(*AUDITED_INVITATION_FIELDS).first()
+        super().save_model(request, obj, form, change)
+        if change and stored is not None:
+            services.invitation_changes_audit(obj, before=stored, by=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: Invitation) -> None:
+        services.invitation_delete_audit(obj, by=request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for invitation in queryset:
+            services.invitation_delete_audit(invitation, by=request.user)
+        super().delete_queryset(request, queryset)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _team_admin(request) or super().has_module_permission(request)

@@ -13,8 +13,8 @@ _SET_UP_VIEWS = frozenset(
         "account_email_verification_sent",
     }
 )
-# Not the team's pages: the health check, static files and the emulated Kantata OX site.
-_OUTSIDE_PREFIXES = ("/healthz", "/sandbox/")
+# Not the team's pages: the health check.
+_OUTSIDE_PREFIXES = ("/healthz",)
 
 
 class RequireMFAMiddleware:

@@ -1,5 +1,8 @@
 """Team membership: invitations and roles. Views call these; so do tests."""
 
+from datetime import datetime
+from typing import Any
+
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -145,9 +148,18 @@ def member_set_active(member: User, active: bool, *, by: User) -> None:
     member_changes_audit(member, role_before=member.role, active_before=before, by=by)
 
 
-def member_changes_audit(member: User, *, role_before: str, active_before: bool, by: User) -> None:
+def member_changes_audit(
+    member: User,
+    *,
+    role_before: str,
+    active_before: bool,
+    by: User,
+    others_before: dict[str, Any] | None = None,
+) -> None:
     """The audit entries of a saved change to `member`'s role or active state, one per
-    change (none when nothing changed): the Team page's and the back office's alike."""
+    change (none when nothing changed): the Team page's and the back office's alike.
+    `others_before` (the back office) holds the stored values of any other field the
+    change may have touched: those that differ make one "member changed" entry."""
     if role_before != member.role:
         audit_record(
             actor=by,
@@ -171,3 +183,55 @@ def member_changes_audit(member: User, *, role_before: str, active_before: bool,
                 "fields": {"active": {"before": active_before, "after": member.is_active}},
             },
         )
+    changed = {
+        name: {"before": before, "after": getattr(member, name)}
+        for name, before in (others_before or {}).items()
+        if before != getattr(member, name)
+    }
+    if changed:
+        audit_record(
+            actor=by,
+            action=Action.MEMBER_CHANGE,
+            changes={"member": member.email, "fields": changed},
+        )
+
+
+def invitation_changes_audit(
+    invitation: Invitation, *, before: dict[str, Any], by: User | None
+) -> None:
+    """The audit entries of a back-office change to `invitation`: a revocation as the Team
+    page records it, any other change (its role, its expiry) field by field."""
+    if before.get("revoked_at") is None and invitation.revoked_at is not None:
+        audit_record(
+            actor=by, action=Action.INVITATION_REVOKE, changes={"invited": invitation.email}
+        )
+    changed = {}
+    for name, value in before.items():
+        # Compared as shown (times to the second, as the form edits them).
+        shown = _readable(name, value), _readable(name, getattr(invitation, name))
+        # A revocation is the entry above; only one undone is a plain change.
+        if shown[0] != shown[1] and not (name == "revoked_at" and value is None):
+            changed[name] = {"before": shown[0], "after": shown[1]}
+    if changed:
+        audit_record(
+            actor=by,
+            action=Action.INVITATION_CHANGE,
+            changes={"invited": invitation.email, "fields": changed},
+        )
+
+
+def _readable(name: str, value: Any) -> Any:
+    if name == "role" and value:
+        return Role(value).label
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value
+
+
+def invitation_delete_audit(invitation: Invitation, *, by: User | None) -> None:
+    """A back-office delete of an invitation: its link stops working, as a revocation's."""
+    audit_record(
+        actor=by,
+        action=Action.INVITATION_REVOKE,
+        changes={"invited": invitation.email, "deleted": "yes"},
+    )

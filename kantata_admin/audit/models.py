@@ -15,9 +15,11 @@ class Action(models.TextChoices):
     KEY_ROTATION = "key_rotation", "Token keys rotated"
     ROLE_CHANGE = "role_change", "Role changed"
     MEMBER_ACTIVE = "member_active", "Member activated or deactivated"
+    MEMBER_CHANGE = "member_change", "Member changed"
     INVITATION_CREATE = "invitation_create", "Invitation sent"
     INVITATION_REVOKE = "invitation_revoke", "Invitation revoked"
     INVITATION_ACCEPT = "invitation_accept", "Invitation accepted"
+    INVITATION_CHANGE = "invitation_change", "Invitation changed"
 
 
 class Outcome(models.TextChoices):

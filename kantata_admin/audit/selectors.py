@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -20,8 +21,25 @@ class AuditFilters:
     until: date | None = None
 
 
-def audit_entry_list(filters: AuditFilters) -> QuerySet[AuditEntry]:
-    entries = AuditEntry.objects.select_related("actor")
+def viewer_account_id(user: Any) -> str:
+    """The Kantata OX account of the member looking, or "" without a connection."""
+    # RelatedObjectDoesNotExist is an AttributeError: no connection, no account.
+    connection = getattr(user, "kantata_connection", None)
+    return str(getattr(connection, "account_id", "") or "")
+
+
+def _own_account(entries: QuerySet[AuditEntry], account_id: str) -> QuerySet[AuditEntry]:
+    # Group entries belong to the Kantata account the member acted in: another account's
+    # attempt on an id (which may be one of ours) is none of this team's history. Team
+    # entries (roles, invitations, connections) are kept.
+    if not account_id:
+        return entries.exclude(action__startswith="group_")
+    return entries.filter(~Q(action__startswith="group_") | Q(account_id=account_id))
+
+
+def audit_entry_list(filters: AuditFilters, *, account_id: str) -> QuerySet[AuditEntry]:
+    """The log as `account_id`'s members see it (see `_own_account`), filtered."""
+    entries = _own_account(AuditEntry.objects.select_related("actor"), account_id)
     if filters.action:
         entries = entries.filter(action=filters.action)
     if filters.actor:
@@ -38,8 +56,13 @@ def audit_entry_list(filters: AuditFilters) -> QuerySet[AuditEntry]:
     return entries
 
 
-def group_history(group_id: str, *, limit: int = GROUP_HISTORY_LENGTH) -> list[AuditEntry]:
-    """The latest entries about one workspace group, newest first."""
+def group_history(
+    group_id: str, *, account_id: str, limit: int = GROUP_HISTORY_LENGTH
+) -> list[AuditEntry]:
+    """The latest entries about one workspace group of `account_id`, newest first."""
+    if not account_id:
+        return []
+    entries = AuditEntry.objects.filter(group_id=str(group_id), account_id=account_id)
     # With the bulk item, if any: the history says "by bulk job #N".
-    entries = AuditEntry.objects.filter(group_id=str(group_id)).select_related("bulk_item")
+    entries = entries.select_related("bulk_item")
     return list(entries[:limit])

@@ -48,9 +48,9 @@ def audit_record(
 def audit_error_fields(error: BaseException) -> dict[str, str]:
     """`outcome`, `error` and `request_id` for an entry recording a failed upstream call.
 
-    Callers skip `kantata.AuthenticationError`: Kantata did nothing
-    with the call, and the connection middleware may refresh the token and run the view
-    again, which would leave two entries for one change."""
+    Callers skip `kantata.AuthenticationError`: Kantata did nothing with the call (the
+    client renews the token and resends that request itself where it can), and the
+    member is asked to reconnect."""
     return {
         "outcome": Outcome.ERROR,
         "error": str(error) or error.__class__.__name__,

@@ -33,6 +33,16 @@ class ReconnectNeeded(ConnectionRequired):
     )
 
 
+class RenewalUnavailable(Exception):
+    """The access token has expired and the authorization server could not be reached to
+    renew it: a passing failure (the connection stays active), shown as a 503 page."""
+
+    message = (
+        "Kantata OX could not renew your access just now. Nothing was changed; "
+        "try again in a moment."
+    )
+
+
 class TokenUnreadable(Exception):
     """A stored token cannot be decrypted with TOKEN_ENCRYPTION_KEYS (wrong or removed
     key, or a ciphertext that belongs to another member). Never carries the ciphertext."""

@@ -2,9 +2,15 @@
 
 Page views call `client_for(request.user)` and let its errors propagate. Here:
 - `ConnectionRequired` (NotConnected, ReconnectNeeded) becomes the prompt;
-- `kantata.AuthenticationError` (a 401 `oauth` answer) first tries one refresh and runs
-  the view again; when that is not possible the connection is marked "needs reconnecting"
-  and the prompt is shown.
+- `kantata.AuthenticationError` (a final 401 `oauth` answer: the client has already
+  refreshed and resent that one request where it could) marks the connection "needs
+  reconnecting" and shows the prompt. A view is never run twice: it may have written
+  before the refused call.
+A call this process could not even send, because as many as it allows were already in
+flight (`kantata.UpstreamBusy`, see `kantata.transport.CallSlots`), and that no view
+handled, becomes a 503 "Kantata OX is busy" page at once, rather than a thread held; an
+expired token the authorization server could not renew just now (RenewalUnavailable), a
+503 too, the connection left active.
 A full page normally; for htmx the `#prompt` fragment, swapped into `#main`. The prompt
 answers 200 so htmx swaps it (it does not swap error statuses).
 """
@@ -18,12 +24,15 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from kantata_admin.connections.errors import ConnectionRequired, ReconnectNeeded
-from kantata_admin.connections.services import (
-    connection_mark_needs_reconnect,
-    connection_refresh_after_rejection,
+from kantata_admin.connections.errors import (
+    ConnectionRequired,
+    ReconnectNeeded,
+    RenewalUnavailable,
 )
-from kantata_admin.kantata import AuthenticationError
+from kantata_admin.connections.services import connection_mark_needs_reconnect
+from kantata_admin.kantata import AuthenticationError, UpstreamBusy
+
+BUSY_RETRY_AFTER_SECONDS = 5
 
 
 class ConnectionPromptMiddleware:
@@ -35,38 +44,28 @@ class ConnectionPromptMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, AuthenticationError):
-            retried = self._retry_after_refresh(request)
-            if retried is not None:
-                return retried
             connection_mark_needs_reconnect(request.user)
             exception = ReconnectNeeded()
         if isinstance(exception, ConnectionRequired):
             return prompt_response(request, exception)
+        if isinstance(exception, UpstreamBusy):
+            return unavailable_response(
+                request,
+                "Kantata OX is busy",
+                "Too many pages are waiting for Kantata OX right now. Try again in a moment.",
+            )
+        if isinstance(exception, RenewalUnavailable):
+            return unavailable_response(request, "Kantata OX did not answer", exception.message)
         return None
 
-    def _retry_after_refresh(self, request: HttpRequest) -> HttpResponse | None:
-        """Run the view once more after a successful refresh; None when that cannot be.
 
-        A 401 means Kantata OX did nothing with the call, so running the view again is
-        what the member asked for. Only once per request.
-        """
-        user = getattr(request, "user", None)
-        match = request.resolver_match
-        if (
-            user is None
-            or match is None
-            or getattr(request, "_kantata_refreshed", False)
-            or not connection_refresh_after_rejection(user)
-        ):
-            return None
-        request._kantata_refreshed = True
-        try:
-            return match.func(request, *match.args, **match.kwargs)
-        except AuthenticationError:
-            connection_mark_needs_reconnect(user)
-            return prompt_response(request, ReconnectNeeded())
-        except ConnectionRequired as exc:
-            return prompt_response(request, exc)
+def unavailable_response(request: HttpRequest, title: str, message: str) -> HttpResponse:
+    """A 503 page for a passing upstream failure that no view handled."""
+    context = {"status": 503, "title": title, "message": message}
+    response = render(request, "error.html", context, status=503)
+    response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
 
 
 def _return_path(request: HttpRequest) -> str:

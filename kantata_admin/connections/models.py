@@ -34,6 +34,9 @@ class KantataConnection(models.Model):
     expires_at = models.DateTimeField("access expires at", null=True, blank=True)
     # A little before expires_at: from then on the next page view refreshes first.
     refresh_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A page refreshing the tokens holds this lease (refresh.py): no other spends the
+    # refresh token meanwhile, and no transaction stays open across the token call.
+    refresh_claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OAUTH)
     connected_at = models.DateTimeField("connected since", default=timezone.now)

@@ -8,7 +8,8 @@ ReconnectNeeded, which `connections.middleware` turns into the connect prompt.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from allauth.socialaccount.models import SocialAccount
@@ -21,15 +22,14 @@ from kantata_admin.audit.services import audit_record
 from kantata_admin.connections import crypto
 from kantata_admin.connections.errors import NotConnected, ReconnectNeeded, TokenUnreadable
 from kantata_admin.connections.models import KantataConnection
-from kantata_admin.connections.oauth import (
-    PROVIDER_ID,
-    TokenEndpointUnavailable,
-    TokenGrant,
-    TokenRefused,
-    refresh_access_token,
-    revoke_token,
-)
+from kantata_admin.connections.oauth import PROVIDER_ID, TokenGrant, revoke_token
 from kantata_admin.connections.policy import ConnectionRefused, Identity, check_connection_allowed
+from kantata_admin.connections.refresh import (
+    KEY_PROBLEM,
+    TokenRenewer,
+    connection_refresh,
+    expiry_fields,
+)
 from kantata_admin.kantata import (
     AuthenticationError,
     InvalidRequest,
@@ -44,25 +44,24 @@ logger = logging.getLogger(__name__)
 
 # last_used_at moves at most this often, so an ordinary page view writes nothing.
 LAST_USED_GRANULARITY = timedelta(minutes=1)
-# Refresh this long before expiry (a quarter of the lifetime for short-lived tokens).
-REFRESH_MARGIN = timedelta(seconds=60)
-KEY_PROBLEM = (
-    "Your Kantata OX connection cannot be read with this server's encryption keys. "
-    "Reconnect, or ask a team admin to check TOKEN_ENCRYPTION_KEYS."
-)
-REFRESH_FAILED = "Your Kantata OX access expired and could not be renewed. Reconnect to carry on."
 
 
 # --- the client ---------------------------------------------------------------------------
 
 
-def client_with_token(token: str, *, rate_budget: RateBudget | None = None) -> KantataClient:
+def client_with_token(
+    token: str,
+    *,
+    token_provider: Callable[[], str | None] | None = None,
+    rate_budget: RateBudget | None = None,
+) -> KantataClient:
     """A client for `token` with this site's API URL and timeouts."""
     return KantataClient(
         token,
         base_url=settings.KANTATA_API_URL,
         connect_timeout=settings.KANTATA_CONNECT_TIMEOUT,
         read_timeout=settings.KANTATA_READ_TIMEOUT,
+        token_provider=token_provider,
         rate_budget=rate_budget,
     )
 
@@ -89,7 +88,13 @@ def client_for(user: Any, *, priority: str = PAGE) -> KantataClient:
         connection = connection_refresh(connection)
     token = _unseal_access(connection)
     _touch(connection)
-    return client_with_token(token, rate_budget=budget_for(connection.account_id, priority))
+    # A 401 refreshes once and sends that one request again, inside the client: a view
+    # is never run twice (it may have written before the refused call).
+    return client_with_token(
+        token,
+        token_provider=TokenRenewer(connection),
+        rate_budget=budget_for(connection.account_id, priority),
+    )
 
 
 def _unseal_access(connection: KantataConnection) -> str:
@@ -113,17 +118,6 @@ def _touch(connection: KantataConnection) -> None:
 
 
 # --- saving, refreshing, marking, deleting ------------------------------------------------
-
-
-def _expiry_fields(grant: TokenGrant) -> dict[str, datetime | None]:
-    if grant.expires_in is None:
-        return {"expires_at": None, "refresh_due_at": None}
-    now = timezone.now()
-    lifetime = timedelta(seconds=grant.expires_in)
-    return {
-        "expires_at": now + lifetime,
-        "refresh_due_at": now + lifetime - min(REFRESH_MARGIN, lifetime / 4),
-    }
 
 
 def connection_save(
@@ -158,7 +152,7 @@ def connection_save(
         "status": KantataConnection.Status.ACTIVE,
         "kind": kind,
         "connected_at": timezone.now(),
-        **_expiry_fields(grant),
+        **expiry_fields(grant),
     }
     try:
         with transaction.atomic():
@@ -195,72 +189,6 @@ def connection_mark_needs_reconnect(user: Any) -> None:
     ).update(status=KantataConnection.Status.NEEDS_RECONNECT)
     if updated:
         logger.info("member %s: Kantata OX connection needs reconnecting", user.pk)
-
-
-def connection_refresh(connection: KantataConnection) -> KantataConnection:
-    """Trade the refresh token for new tokens; ReconnectNeeded when that fails.
-
-    The row is locked so two pages refreshing at once do not both spend a refresh token
-    the server may accept only once: the second finds the first one's result.
-    """
-    with transaction.atomic():
-        locked = KantataConnection.objects.select_for_update().get(pk=connection.pk)
-        if locked.needs_reconnect:
-            raise ReconnectNeeded()
-        if locked.refresh_due_at != connection.refresh_due_at or not locked.can_refresh:
-            return locked  # refreshed (or reconnected) meanwhile
-        try:
-            refresh_token = crypto.unseal(
-                locked.refresh_token_encrypted, owner_id=locked.user_id, purpose=crypto.REFRESH
-            )
-        except TokenUnreadable as exc:
-            logger.error("Kantata OX connection %s: %s", locked.pk, exc)
-            raise ReconnectNeeded(KEY_PROBLEM) from None
-        try:
-            grant = refresh_access_token(refresh_token)
-        except TokenEndpointUnavailable as exc:
-            if locked.expires_at and timezone.now() < locked.expires_at:
-                # Early refresh only: the current token still works, try again later.
-                logger.warning("Kantata OX refresh postponed: %s", exc)
-                return locked
-            failure: Exception = exc
-        except TokenRefused as exc:
-            failure = exc
-        else:
-            locked.access_token_encrypted = crypto.seal(
-                grant.access_token, owner_id=locked.user_id, purpose=crypto.ACCESS
-            )
-            if grant.refresh_token:  # a server may keep the refresh token it had
-                locked.refresh_token_encrypted = crypto.seal(
-                    grant.refresh_token, owner_id=locked.user_id, purpose=crypto.REFRESH
-                )
-            for name, value in _expiry_fields(grant).items():
-                setattr(locked, name, value)
-            locked.save()
-            return locked
-        locked.status = KantataConnection.Status.NEEDS_RECONNECT
-        locked.save(update_fields=["status"])
-    logger.info("member %s: Kantata OX refresh failed: %s", connection.user_id, failure)
-    raise ReconnectNeeded(REFRESH_FAILED)
-
-
-def connection_refresh_after_rejection(user: Any) -> bool:
-    """After a 401: refresh once if the connection can; True when it now has new tokens."""
-    connection = connection_for(user)
-    if connection is None or connection.needs_reconnect or not connection.can_refresh:
-        return False
-    try:
-        connection_refresh(_due_now(connection))
-    except ReconnectNeeded:
-        return False
-    return True
-
-
-def _due_now(connection: KantataConnection) -> KantataConnection:
-    # connection_refresh skips a row whose due time moved; a 401 makes it due now.
-    KantataConnection.objects.filter(pk=connection.pk).update(refresh_due_at=timezone.now())
-    connection.refresh_from_db()
-    return connection
 
 
 def _revocable_tokens(connection: KantataConnection | None) -> list[tuple[str, str]]:

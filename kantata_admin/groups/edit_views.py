@@ -319,8 +319,9 @@ def _gone(request: HttpRequest, group_id: str) -> HttpResponse:
         {
             "status": 404,
             "title": "Group not found",
-            "message": f"Workspace group {group_id} no longer exists in Kantata OX: it may "
-            "have been deleted elsewhere.",
+            # Kantata answers 404 alike for a deleted group and another account's.
+            "message": f"Workspace group {group_id} was not found in your Kantata OX "
+            "account: it may have been deleted, or belong to another account.",
         },
         status=404,
     )
@@ -364,7 +365,10 @@ def group_delete(request: HttpRequest, group_id: int) -> HttpResponse:
             client=client, actor=request.user, group_id=gid, account_id=_account_id(request.user)
         )
     except services.AlreadyDeleted:
-        notice = f"“{name or gid}” had already been deleted elsewhere."
+        notice = (
+            f"“{name or gid}” was not found in your Kantata OX account: "
+            "it may have been deleted already."
+        )
         return _delete_answer(request, notice, level=messages.WARNING, removed=True)
     except KantataError as error:
         if isinstance(error, AuthenticationError):

@@ -54,7 +54,8 @@ def csv_chunks(groups: Iterable[WorkspaceGroup], columns: Sequence[Column]) -> I
     groups. An upstream failure mid-way (after the answer has started, so its status can no
     longer change) ends the file with a row saying it is incomplete."""
     writer = csv.writer(_Line(), lineterminator="\r\n")
-    yield BOM + writer.writerow([column.label for column in columns])
+    # Custom field names come from Kantata: a header is as untrusted as any cell.
+    yield BOM + writer.writerow([neutralise(column.label) for column in columns])
     lines: list[str] = []
     try:
         for group in groups:

@@ -25,6 +25,7 @@ from kantata_admin.groups.changes import (
     group_diff,
     reference_matching,
 )
+from kantata_admin.groups.read_back import delete_or_read_back, update_or_read_back
 from kantata_admin.groups.value_writes import ValueWrites, custom_values_write
 from kantata_admin.kantata import (
     AuthenticationError,
@@ -71,7 +72,8 @@ class ValuesNotSaved(Exception):
 
 
 class AlreadyDeleted(Exception):
-    """The group was deleted elsewhere before this delete reached Kantata."""
+    """Kantata answered 404: the group is not in the member's account (deleted already, or
+    another account's id: Kantata does not say which)."""
 
 
 def _values_outcome(writes: ValueWrites) -> dict[str, Any]:
@@ -100,9 +102,23 @@ class UpdateResult:
     written: bool
 
 
+def _account_of(actor: Any, account_id: str | None) -> str:
+    """The Kantata account every group entry records: given, or the actor's connection's
+    (a group's history shows only its own account's entries)."""
+    if account_id:
+        return account_id
+    connection = getattr(actor, "kantata_connection", None)
+    return str(getattr(connection, "account_id", "") or "")
+
+
+def _lost_note(answer_was_lost: bool) -> dict[str, str]:
+    # The entry says how its success is known when Kantata's answer never arrived whole.
+    return {"answer_lost": "read back: saved"} if answer_was_lost else {}
+
+
 def _record_failure(error: KantataError, **entry: Any) -> None:
-    # A 401 is not recorded: Kantata did nothing, and the connection middleware may refresh
-    # the token and run the view again (one change, one entry).
+    # A 401 is not recorded: Kantata did nothing with the call (the client has already
+    # renewed the token and resent it where it could), and the member reconnects.
     if not isinstance(error, AuthenticationError):
         audit_record(**entry, **audit_error_fields(error))
 
@@ -147,10 +163,11 @@ def _as_written(group: WorkspaceGroup, values: GroupValues) -> GroupValues:
 
 
 def workspace_group_create(
-    *, client: KantataClient, actor: Any, values: GroupValues, account_id: str = ""
+    *, client: KantataClient, actor: Any, values: GroupValues, account_id: str | None = None
 ) -> WorkspaceGroup:
     """Create a group: one POST. If its answer is lost, the client looks the group up by
     name and returns it only if this call made it, so a retry never makes a second one."""
+    account_id = _account_of(actor, account_id)
     try:
         group = client.workspace_groups.create(_create_payload(values), include=EDIT_INCLUDES)
     except KantataError as error:
@@ -188,7 +205,7 @@ def workspace_group_update(
     values: GroupValues,
     opened_updated_at: datetime | None,
     opened: GroupValues,
-    account_id: str = "",
+    account_id: str | None = None,
 ) -> UpdateResult:
     """Check the group, then write the difference: at most two calls.
 
@@ -196,6 +213,7 @@ def workspace_group_update(
     values are not the ones the form was opened with. To overwrite, the caller opens the
     form again on the current version (`StaleEdit.current`) and the member saves again.
     """
+    account_id = _account_of(actor, account_id)
     current: WorkspaceGroup | None = None
     # Only the custom fields on the form count, in the check as in the write.
     opened = replace(opened, custom_field_ids=values.custom_field_ids)
@@ -211,10 +229,10 @@ def workspace_group_update(
         group_unchanged = set(payload) == {"name"} and values.name == current.name
         if group_unchanged and not changed_custom_fields(held, values):
             return UpdateResult(group=current, written=False)
-        updated = (
-            current
+        updated, answer_was_lost = (
+            (current, False)
             if group_unchanged
-            else client.workspace_groups.update(group_id, payload, include=EDIT_INCLUDES)
+            else update_or_read_back(client, group_id, payload, current)
         )
     except KantataError as error:
         _record_failure(
@@ -235,7 +253,7 @@ def workspace_group_update(
     writes = custom_values_write(client, current, held, values)
     before = _as_written(current, values)
     now = writes.applied_to(_as_written(updated, values))
-    changes = group_diff(before, now)
+    changes = group_diff(before, now) | _lost_note(answer_was_lost)
     audit_record(
         actor=actor,
         action=Action.GROUP_UPDATE,
@@ -250,14 +268,15 @@ def workspace_group_update(
 
 
 def workspace_group_delete(
-    *, client: KantataClient, actor: Any, group_id: str, account_id: str = ""
+    *, client: KantataClient, actor: Any, group_id: str, account_id: str | None = None
 ) -> WorkspaceGroup:
     """Read the group's last values, then delete it: two calls. Raises `AlreadyDeleted`
     when either call finds it gone; the audit entry keeps the values it had."""
+    account_id = _account_of(actor, account_id)
     current: WorkspaceGroup | None = None
     try:
         current = client.workspace_groups.get(group_id, include=EDIT_INCLUDES)
-        client.workspace_groups.delete(group_id)
+        answer_was_lost = delete_or_read_back(client, group_id)
     except KantataError as error:
         last = GroupValues.from_group(current) if current is not None else None
         _record_failure(
@@ -278,6 +297,6 @@ def workspace_group_delete(
         account_id=account_id,
         group_id=group_id,
         group_name=current.name,
-        changes=group_diff(GroupValues.from_group(current), None),
+        changes=group_diff(GroupValues.from_group(current), None) | _lost_note(answer_was_lost),
     )
     return current

@@ -52,6 +52,7 @@ from kantata_admin.kantata import (
     ServiceUnavailable,
     Timeout,
     TransportError,
+    UpstreamBusy,
     WorkspaceGroup,
 )
 
@@ -83,6 +84,12 @@ def upstream_problem(error: KantataError) -> UpstreamProblem:
             f"It is receiving too many requests from your account. Wait{wait}, then retry.",
             429,
             request_id,
+        )
+    if isinstance(error, UpstreamBusy):
+        return UpstreamProblem(
+            "Kantata OX is busy",
+            "Too many pages are waiting for Kantata OX right now. Try again in a moment.",
+            503,
         )
     if isinstance(error, ServiceUnavailable):
         return UpstreamProblem(

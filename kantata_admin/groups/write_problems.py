@@ -1,19 +1,24 @@
 """What a member is told when Kantata OX does not do what they asked: one sentence per
 failure and action, and the status code of the page that says it."""
 
+from kantata_admin.groups.read_back import NOT_SAVED, WriteAnswerLost
 from kantata_admin.groups.value_writes import ValueWrites
 from kantata_admin.kantata import (
     KantataError,
+    MalformedResponse,
     PermissionDenied,
     RateLimited,
     ServiceUnavailable,
     TransportError,
+    UpstreamBusy,
 )
 
 
 def upstream_problem(error: KantataError, *, doing: str = "save") -> str:
     """The sentence shown when Kantata did not do what the member asked (`doing`: "create",
     "save", "delete", "search" or "load"); a form keeps everything typed."""
+    if isinstance(error, WriteAnswerLost | MalformedResponse):
+        return _with_request_id(answer_lost_problem(error, doing=doing), error)
     if isinstance(error, PermissionDenied):
         if doing == "create":
             return "Your Kantata account may not create workspace groups."
@@ -25,6 +30,9 @@ def upstream_problem(error: KantataError, *, doing: str = "save") -> str:
         wait = f"about {round(error.retry_after)} seconds" if error.retry_after else "a minute"
         text = f"Kantata OX is receiving too many requests. {nothing_done}wait {wait}"
         text += f" and {doing} again."
+    elif isinstance(error, UpstreamBusy):
+        text = f"Kantata OX is busy: too many pages are waiting for it. {nothing_done}"
+        text += f"{doing} again in a moment." if nothing_done else "Try again in a moment."
     elif isinstance(error, ServiceUnavailable):
         advice = f"{nothing_done}{doing} again in a moment."
         text = f"Kantata OX is unavailable right now. {advice[0].upper()}{advice[1:]}"
@@ -43,6 +51,31 @@ def upstream_problem(error: KantataError, *, doing: str = "save") -> str:
     else:
         detail = "; ".join(m for m in error.messages if m) or "no reason given"
         text = f"Kantata OX refused to {doing} ({detail})."
+    request_id = getattr(error, "request_id", None)
+    return f"{text} Request id: {request_id}." if request_id else text
+
+
+def answer_lost_problem(error: KantataError, *, doing: str) -> str:
+    """A write whose answer was lost or unreadable, as the group read back says it stands
+    (issue 14: "saved" goes on as a success; these are the other outcomes)."""
+    lost = "Kantata OX's answer was lost"
+    if isinstance(error, WriteAnswerLost) and error.outcome == NOT_SAVED:
+        if error.doing == "delete":
+            return f"{lost}, and the group is still there: it was not deleted. Delete again."
+        return f"{lost}, and the group holds none of this change: nothing was saved. Save again."
+    if isinstance(error, WriteAnswerLost):
+        return (
+            f"{lost}, and the group holds part of this change: it may have been saved. "
+            f"Kantata OX holds now: {error.holds_now()}. Check the form before saving again."
+        )
+    if doing == "create" and error.write_checked:
+        return f"{lost}, and no group it made was found: nothing was created. Create again."
+    if doing == "create":
+        return f"{lost}. The group may have been created: look for it in the list first."
+    return f"{lost}, so the {doing} may or may not have gone through. Open the group to check."
+
+
+def _with_request_id(text: str, error: KantataError) -> str:
     request_id = getattr(error, "request_id", None)
     return f"{text} Request id: {request_id}." if request_id else text
 
@@ -79,9 +112,11 @@ def values_problem(
         why = "Kantata OX is receiving too many requests: wait a minute and save again."
     elif isinstance(error, ServiceUnavailable):
         why = "Kantata OX is unavailable right now: save again in a moment."
-    elif isinstance(error, TransportError):
+    elif isinstance(error, MalformedResponse) and error.write_checked:
+        why = "Kantata OX's answer was lost, and they were not found there: save them again."
+    elif isinstance(error, TransportError | MalformedResponse):
         why = (
-            "Kantata OX did not answer in time, so the last of them may have been saved: "
+            "Kantata OX's answer did not arrive whole, so the last of them may have been saved: "
             "open the group in another tab to check before saving again."
         )
     else:

@@ -26,6 +26,7 @@ from .errors import (
     Timeout,
     TLSOrProxyError,
     TransportError,
+    UpstreamBusy,
     ValidationFailed,
     error_for_response,
 )
@@ -104,6 +105,7 @@ __all__ = [
     "Timeout",
     "TransportError",
     "TypedValue",
+    "UpstreamBusy",
     "User",
     "ValidationFailed",
     "Workspace",

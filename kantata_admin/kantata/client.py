@@ -53,8 +53,11 @@ class KantataClient:
         read_timeout: float = 30.0,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        token_provider: Callable[[], str | None] | None = None,
         rate_budget: RateBudget | None = None,
     ) -> None:
+        """`token_provider`, when given, is called after a 401 for a new token (or None when
+        there is none); the refused request alone is sent once more with it."""
         if not isinstance(token, str) or not token or any(c.isspace() for c in token):
             raise InvalidRequest("token must be a non-empty string without whitespace")
         # Wrapped and dropped before anything else can raise: a traceback that records its
@@ -68,6 +71,7 @@ class KantataClient:
             read_timeout=read_timeout,
             retry=retry or RetryPolicy(),
             sleep=sleep,
+            token_provider=token_provider,
             rate_budget=rate_budget,
         )
         self.workspace_groups = WorkspaceGroups(self._requestor)

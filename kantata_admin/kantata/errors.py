@@ -35,6 +35,9 @@ class KantataError(Exception):
     status: int | None = None
     # Seconds the API asked us to wait (429, 503), when it said.
     retry_after: float | None = None
+    # A write whose answer was lost or unreadable: True once what it would have made was
+    # looked for and not found (so it was not made), False while nobody knows.
+    write_checked: bool = False
 
     def __init__(
         self,
@@ -134,6 +137,15 @@ class ServiceUnavailable(APIError):
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
+
+
+class UpstreamBusy(ServiceUnavailable):
+    """This process already has as many calls to Kantata OX in flight as it allows
+    (`transport.call_slots`), and none ended within the short wait: nothing was sent. A
+    503 of our own, so every page already says "unavailable, try again in a moment"."""
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        super().__init__(message, status=503, **kwargs)
 
 
 class TransportError(KantataError):

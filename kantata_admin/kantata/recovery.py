@@ -1,6 +1,7 @@
 """Creates that are never duplicated: the whole create-once recovery lives here.
 
-A timed-out or dropped create may or may not have landed. Before it is ever sent again, what
+A timed-out or dropped create may or may not have landed; one answered with a body that
+cannot be read (`MalformedResponse`) very likely did. Before it is ever sent again, what
 it would have made is looked up. Finding a record by name is not proof: the name may have
 been taken before the call (the lost answer was then a 422), or by someone else since. A
 found record counts as ours only if it was created after the call began and holds what the
@@ -14,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .errors import KantataError, TransportError, ValidationFailed
+from .errors import KantataError, MalformedResponse, TransportError, ValidationFailed
 from .records import Record
 from .requestor import Requestor
 
@@ -79,8 +80,8 @@ def create_once[R: Record](
     deadline = requestor.deadline()
     try:
         return requestor.fetch_one("POST", path, cls, params=params, json=json, deadline=deadline)
-    except TransportError as error:
-        if not error.maybe_processed:
+    except (TransportError, MalformedResponse) as error:
+        if isinstance(error, TransportError) and not error.maybe_processed:
             raise
         lost = error
 
@@ -94,6 +95,11 @@ def create_once[R: Record](
     if found is not None:
         if ours(found):
             return found
+        raise lost
+    if isinstance(lost, MalformedResponse):
+        # An unreadable answer was still an answer, so the request is not sent again; it
+        # made nothing that can be found, which the caller may say.
+        lost.write_checked = True
         raise lost
     if time.monotonic() >= deadline:
         raise lost
@@ -137,8 +143,8 @@ def create_many_once[R: Record](
     request = {"json": json, "deadline": deadline, "expected": len(sent)}
     try:
         return requestor.fetch_many("POST", path, cls, **request)
-    except TransportError as error:
-        if not error.maybe_processed:
+    except (TransportError, MalformedResponse) as error:
+        if isinstance(error, TransportError) and not error.maybe_processed:
             raise
         lost = error
     wanted = {key(item): item for item in sent}
@@ -146,7 +152,7 @@ def create_many_once[R: Record](
         found = {key(record): record for record in find_existing(deadline) if key(record) in wanted}
     except KantataError:
         raise lost from None
-    if not found and time.monotonic() < deadline:
+    if not found and time.monotonic() < deadline and not isinstance(lost, MalformedResponse):
         return requestor.fetch_many("POST", path, cls, **request)
     ours = len(found) == len(wanted) and all(
         made_by_this_call(found[k], item, since=started_at) for k, item in wanted.items()

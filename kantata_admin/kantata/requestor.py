@@ -20,6 +20,7 @@ import requests
 from .budget import RateBudget
 from .encoding import PAGE_CAP, encode_page, encode_window
 from .errors import (
+    AuthenticationError,
     InvalidRequest,
     KantataError,
     MalformedResponse,
@@ -27,6 +28,7 @@ from .errors import (
     NotModified,
     Timeout,
     TransportError,
+    UpstreamBusy,
     error_for_response,
     request_id_of,
 )
@@ -34,7 +36,14 @@ from .observability import Call, ClientCounters, record_call
 from .pagination import Page, iter_all, records_from_envelope
 from .records import Record
 from .retry import RetryPolicy
-from .transport import USER_AGENT, BearerAuth, check_base_url, session_for, transport_error
+from .transport import (
+    USER_AGENT,
+    BearerAuth,
+    call_slots,
+    check_base_url,
+    session_for,
+    transport_error,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +79,13 @@ class Requestor:
         read_timeout: float,
         retry: RetryPolicy,
         sleep: Callable[[float], None] = time.sleep,
+        token_provider: Callable[[], str | None] | None = None,
         rate_budget: RateBudget | None = None,
     ) -> None:
         # Takes the token already wrapped: a traceback's locals show BearerAuth(***).
         self._auth = auth
+        # Asked for a new token after a 401, once per request (see `_renew_auth`).
+        self._token_provider = token_provider
         self._budget = rate_budget
         self.base_url = check_base_url(base_url)
         parts = urlsplit(self.base_url)
@@ -119,6 +131,7 @@ class Requestor:
         attempt = 0
         last_error: KantataError | None = None
         may_have_deleted = False
+        renewed = False
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -134,6 +147,14 @@ class Requestor:
                 return self._send_once(
                     method, path, params, json, headers, retries=attempt, remaining=remaining
                 )
+            except UpstreamBusy:
+                raise  # waiting more for a slot would only hold this page's thread longer
+            except AuthenticationError:
+                # Kantata did nothing with a call it refused with 401: this one request (never
+                # the view around it) goes again, once, with the token the provider renewed.
+                if renewed or not self._renew_auth():
+                    raise
+                renewed = True
             except NotFound:
                 # A DELETE whose earlier try may have gone through finds nothing left to
                 # delete: the outcome the caller asked for. After a 429 or 503 nothing was
@@ -154,6 +175,17 @@ class Requestor:
                     raise
                 self._sleep(delay)
 
+    def _renew_auth(self) -> bool:
+        """Ask the token provider for a new token (as requests-oauthlib's auto-refresh
+        does); True when it gave one, which every later call of this client uses too."""
+        if self._token_provider is None:
+            return False
+        token = self._token_provider()
+        if not isinstance(token, str) or not token or any(c.isspace() for c in token):
+            return False
+        self._auth = BearerAuth(token)
+        return True
+
     def _send_once(
         self,
         method: str,
@@ -169,24 +201,14 @@ class Requestor:
         status: int | None = None
         request_id: str | None = None
         failure: TransportError | None = None
-        connect_timeout, read_timeout = self.timeout
         if self._budget is not None:
-            # Every attempt, retries too, takes its turn from the account's shared budget.
+            # Every attempt, retries too, takes its turn from the account's shared budget,
+            # before it takes one of this process's call slots.
             self._budget.wait_turn(remaining)
         started = time.perf_counter()
         try:
-            response = session_for(self._origin).request(
-                method,
-                self.base_url + path,
-                params=params,
-                json=json,
-                headers=headers,
-                auth=self._auth,
-                # No attempt may outlive the call's deadline.
-                timeout=(min(connect_timeout, remaining), min(read_timeout, remaining)),
-                # A redirect could carry the request somewhere we did not check.
-                allow_redirects=False,
-            )
+            with call_slots.held(method, path):
+                response = self._send(method, path, params, json, headers, remaining)
             status = response.status_code
             request_id = request_id_of(response.headers)
         except requests.RequestException as exc:
@@ -201,6 +223,29 @@ class Requestor:
             # names the full URL with its query, and its frames hold the Authorization header.
             raise failure
         return self._decode(response, method, path)
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None,
+        json: Any,
+        headers: dict[str, str],
+        remaining: float,
+    ) -> requests.Response:
+        connect_timeout, read_timeout = self.timeout
+        return session_for(self._origin).request(
+            method,
+            self.base_url + path,
+            params=params,
+            json=json,
+            headers=headers,
+            auth=self._auth,
+            # No attempt may outlive the call's deadline.
+            timeout=(min(connect_timeout, remaining), min(read_timeout, remaining)),
+            # A redirect could carry the request somewhere we did not check.
+            allow_redirects=False,
+        )
 
     @staticmethod
     def _decode(response: requests.Response, method: str, path: str) -> Answer:

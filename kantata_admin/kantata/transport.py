@@ -6,6 +6,9 @@ from __future__ import annotations
 import ipaddress
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.cookiejar import CookiePolicy
 from urllib.parse import urlsplit
 
 import requests
@@ -14,13 +17,43 @@ from requests.adapters import HTTPAdapter
 
 from kantata_admin import __version__
 
-from .errors import ConnectionFailed, InsecureBaseURL, Timeout, TLSOrProxyError, TransportError
+from .errors import (
+    ConnectionFailed,
+    InsecureBaseURL,
+    Timeout,
+    TLSOrProxyError,
+    TransportError,
+    UpstreamBusy,
+)
 
 USER_AGENT = f"KantataAdmin/{__version__} (+python-requests/{requests.__version__})"
 POOL_SIZE = 16
 
 
 # --- one pooled session per base URL, per thread -------------------------------------------
+
+
+class KeepNoCookies(CookiePolicy):
+    """A session pools sockets for every member of the team: it must hold no state. A
+    cookie set by Kantata (or a proxy on the way) for one member's call would otherwise go
+    out on the next member's."""
+
+    netscape = True
+    rfc2965 = False
+    hide_cookie2 = True
+
+    def set_ok(self, cookie, request) -> bool:
+        return False
+
+    def return_ok(self, cookie, request) -> bool:
+        return False
+
+    def domain_return_ok(self, domain, request) -> bool:
+        return False
+
+    def path_return_ok(self, path, request) -> bool:
+        return False
+
 
 _local = threading.local()
 
@@ -37,18 +70,64 @@ os.register_at_fork(after_in_child=_reset_sessions)
 def session_for(origin: str) -> requests.Session:
     """The calling thread's pooled session for `origin`; many clients reuse its connections.
 
-    The session holds no credentials: each request carries its own token.
+    The session holds no credentials (each request carries its own token) and no
+    cookies (`KeepNoCookies`): it pools connections, never state.
     """
     sessions: dict[str, requests.Session] = _local.__dict__.setdefault("sessions", {})
     session = sessions.get(origin)
     if session is None:
         session = requests.Session()
+        session.cookies.set_policy(KeepNoCookies())
         # Retries are ours (see retry.py); urllib3 must not resend anything behind our back.
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE, max_retries=0)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         sessions[origin] = session
     return session
+
+
+# --- a per-process cap on calls in flight ------------------------------------------------
+
+
+class CallSlots:
+    """At most `limit` upstream calls at once in this process; a call finding none free
+    waits up to `wait` seconds, then fails fast with UpstreamBusy (nothing sent).
+
+    A web process serves its pages from a fixed set of threads. Each upstream call may wait
+    up to the read timeout; without a cap, a slow Kantata (or a sandbox served by the same
+    threads) lets the dashboard's own calls take every thread. Set the limit below the
+    server's thread count. Off (None) until configured.
+    """
+
+    def __init__(self) -> None:
+        self._semaphore: threading.BoundedSemaphore | None = None
+        self.limit: int | None = None
+        self.wait = 0.0
+
+    def configure(self, limit: int | None, *, wait: float) -> None:
+        self.limit = limit if limit and limit > 0 else None
+        self.wait = max(wait, 0.0)
+        self._semaphore = threading.BoundedSemaphore(self.limit) if self.limit else None
+
+    @contextmanager
+    def held(self, method: str, path: str) -> Iterator[None]:
+        semaphore = self._semaphore
+        if semaphore is None:
+            yield
+            return
+        if not semaphore.acquire(timeout=self.wait):
+            raise UpstreamBusy(
+                f"{self.limit} calls to Kantata OX already in flight; {method} {path} not sent",
+                method=method,
+                path=path,
+            )
+        try:
+            yield
+        finally:
+            semaphore.release()
+
+
+call_slots = CallSlots()
 
 
 class BearerAuth(requests.auth.AuthBase):

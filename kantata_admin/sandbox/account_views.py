@@ -36,7 +36,7 @@ def _failed_sign_in(request: HttpRequest, email: str, *, dry_run: bool) -> bool:
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/sandbox/") and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}
     ):
         return target

@@ -29,11 +29,11 @@ def sign_in(response: HttpResponse, user: SandboxUser) -> None:
         str(user.pk),
         salt=_SALT,
         max_age=MAX_AGE,
-        path="/sandbox/",
+        path="/",
         httponly=True,
         samesite="Lax",
     )
 
 
 def sign_out(response: HttpResponse) -> None:
-    response.delete_cookie(COOKIE, path="/sandbox/", samesite="Lax")
+    response.delete_cookie(COOKIE, path="/", samesite="Lax")

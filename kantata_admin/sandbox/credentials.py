@@ -12,8 +12,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
+from kantata_admin.sandbox import clock
 from kantata_admin.sandbox.models import (
     AccessToken,
     AuthorizationCode,
@@ -59,7 +59,7 @@ def issue_pair(
 ) -> IssuedToken:
     """Create a bearer token (and, with KANTATA_SANDBOX_TOKEN_TTL, its refresh token and
     expiry); only digests are kept."""
-    raw, now, ttl = new_secret(), timezone.now(), settings.KANTATA_SANDBOX_TOKEN_TTL
+    raw, now, ttl = new_secret(), clock.now(), settings.KANTATA_SANDBOX_TOKEN_TTL
     refresh = new_secret() if ttl > 0 else None
     AccessToken.objects.create(
         user=user,
@@ -86,7 +86,7 @@ def issue_token(
 
 
 def _live() -> Q:
-    not_expired = Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    not_expired = Q(expires_at__isnull=True) | Q(expires_at__gt=clock.now())
     return Q(revoked_at__isnull=True) & not_expired
 
 
@@ -121,7 +121,7 @@ def refresh_pair(application: OAuthApplication, raw_refresh: str) -> IssuedToken
         )
         if old is None:
             return None
-        old.revoked_at = timezone.now()
+        old.revoked_at = clock.now()
         old.save(update_fields=["revoked_at"])
         return issue_pair(old.user, application)
 
@@ -144,7 +144,7 @@ def revoke_token(application: OAuthApplication, raw: str, hint: str = "") -> boo
         if token.application_id != application.pk:
             return False
         AccessToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
+            revoked_at=clock.now()
         )
         return True
     return True
@@ -155,7 +155,7 @@ def revoke_application(user: SandboxUser, application: OAuthApplication) -> int:
     with transaction.atomic():
         return AccessToken.objects.filter(
             user=user, application=application, revoked_at__isnull=True
-        ).update(revoked_at=timezone.now())
+        ).update(revoked_at=clock.now())
 
 
 PERSONAL_CLIENT_ID = "sandbox-personal-tokens"

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from kantata_admin.sandbox import clock
 from kantata_admin.sandbox.browser_session import signed_in_user
 from kantata_admin.sandbox.credentials import (
     IssuedToken,
@@ -107,7 +107,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
         redirect_uri=redirect_uri,
         code_challenge=flow.get("code_challenge", ""),
         code_challenge_method=method,
-        expires_at=timezone.now() + CODE_LIFETIME,
+        expires_at=clock.now() + CODE_LIFETIME,
     )
     values = {"code": code}
     if state is not None:
@@ -194,13 +194,13 @@ def _code_grant(application: OAuthApplication, form: QueryDict) -> IssuedToken |
             return invalid
         if code.used_at is not None:
             # A replayed code may be stolen: revoke what it gave (RFC 6749 4.1.2).
-            AccessToken.objects.filter(authorization_code=code).update(revoked_at=timezone.now())
+            AccessToken.objects.filter(authorization_code=code).update(revoked_at=clock.now())
             return invalid
-        if code.expires_at <= timezone.now() or code.redirect_uri != redirect_uri:
+        if code.expires_at <= clock.now() or code.redirect_uri != redirect_uri:
             return invalid
         if not _pkce_ok(code, form.get("code_verifier", "")):
             return invalid
-        code.used_at = timezone.now()
+        code.used_at = clock.now()
         code.save(update_fields=["used_at"])
         return issue_pair(code.user, application, code)
 

@@ -1,4 +1,5 @@
-"""Mounted at /sandbox/ when settings.KANTATA_SANDBOX is on (see kantata_admin/urls.py)."""
+"""The sandbox's pages, OAuth server, API and test controls, at the root of its own
+origin (root_urls.py), as Kantata serves its hosts."""
 
 from django.urls import include, path
 
@@ -16,5 +17,9 @@ urlpatterns = [
     path("applications/<str:client_id>/revoke", account_views.revoke, name="revoke"),
     path("faults", controls.faults, name="faults"),
     path("rate_limit", controls.rate_limit, name="rate_limit"),
+    path("controls/tokens", controls.tokens, name="control_tokens"),
+    path("controls/applications", controls.applications, name="control_applications"),
+    path("controls/revocations", controls.revocations, name="control_revocations"),
+    path("controls/clock", controls.clock_control, name="control_clock"),
     path("api/v1/", include("kantata_admin.sandbox.api.urls")),
 ]

@@ -5,12 +5,17 @@ from django.urls import reverse
 
 from kantata_admin.audit.models import Action, AppendOnlyError, AuditEntry, Outcome
 from kantata_admin.audit.services import audit_record
+from kantata_admin.connections.models import KantataConnection
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def entries(editor, team_admin):
+    # The admin looks from Kantata account 42: the log shows that account's group entries.
+    KantataConnection.objects.create(
+        user=team_admin, kantata_user_id="u-42", account_id="42", access_token_encrypted="-"
+    )
     return [
         audit_record(
             actor=editor,
@@ -27,6 +32,7 @@ def entries(editor, team_admin):
         audit_record(
             actor=editor,
             action=Action.GROUP_DELETE,
+            account_id="42",
             group_id="8",
             group_name="Globex Travel",
             outcome=Outcome.ERROR,
@@ -117,12 +123,25 @@ def test_the_back_office_shows_entries_read_only(entries, team_admin, login):
     assert AuditEntry.objects.get(pk=entry.pk).group_name == "Acme Retail"
 
 
-def test_the_log_pages_keep_the_filters(team_admin, login):
+def test_the_log_pages_keep_the_filters(entries, team_admin, login):
     for number in range(55):
-        audit_record(actor=team_admin, action=Action.GROUP_CREATE, group_name=f"Group {number}")
+        audit_record(
+            actor=team_admin,
+            action=Action.GROUP_CREATE,
+            account_id="42",
+            group_name=f"Group {number}",
+        )
     client = login(team_admin)
     first = client.get(reverse("audit:log"), {"action": "group_create"})
     assert "Page 1 of 2" in first.text
     assert 'href="?action=group_create&amp;page=2"' in first.text
     second = client.get(reverse("audit:log"), {"action": "group_create", "page": 2})
     assert "Group 0<" in second.text and "Group 54<" not in second.text
+
+
+def test_the_log_shows_group_entries_of_the_viewers_account_only(entries, team_admin, login):
+    audit_record(
+        actor=None, action=Action.GROUP_DELETE, account_id="99", group_id="7", group_name="x"
+    )
+    shown = login(team_admin).get(reverse("audit:log")).context["page"].object_list
+    assert sorted(e.pk for e in shown) == sorted(e.pk for e in entries)

@@ -1,37 +1,40 @@
 """Done when: in Chromium, a member connects Kantata OX, disconnects, and reconnects after
 revoking the application on the sandbox's own page.
 
-The sandbox is the one mounted in the live server, as with `make run`: one origin, so the
-sandbox's own form-action policy lets its consent page send the browser back to us.
+The sandbox is a service of its own on another port, as with `make run`, and this test has
+one to itself (seeded small): revoking the application on its page revokes every token
+the sandbox user gave the dashboard, which must not reach other tests' tokens.
 """
-
-import io
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
-from tests.sandbox_harness import ADMIN_EMAIL, SANDBOX_PASSWORD
+from tests.sandbox_harness import ADMIN_EMAIL, DASHBOARD_CLIENT_ID, SANDBOX_PASSWORD, serve
 
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(scope="module")
+def own_sandbox(tmp_path_factory):
+    yield from serve(tmp_path_factory, "connect_sandbox", 30)
+
+
 @pytest.fixture
-def mounted_sandbox(live_server, settings) -> str:
-    """The live server's own /sandbox/, seeded small; its URL."""
-    call_command(
-        "sandbox_seed",
-        "--groups",
-        "30",
-        "--redirect-uri",
-        f"{live_server.url}/accounts/kantata/login/callback/",
-        stdout=io.StringIO(),
+def mounted_sandbox(live_server, own_sandbox, settings) -> str:
+    """The test's own sandbox, knowing the live server's callback; its URL."""
+    own_sandbox.register_redirect_uri(
+        DASHBOARD_CLIENT_ID, f"{live_server.url}/accounts/kantata/login/callback/"
     )
-    settings.KANTATA_OAUTH_URL = f"{live_server.url}/sandbox"
-    settings.KANTATA_API_URL = f"{live_server.url}/sandbox/api/v1"
-    return settings.KANTATA_OAUTH_URL
+    settings.KANTATA_OAUTH_URL = own_sandbox.oauth_url
+    settings.KANTATA_API_URL = own_sandbox.api_url
+    # As settings.py does for KANTATA_OAUTH_URL: the connect form posts on to it.
+    settings.SECURE_CSP = {
+        **settings.SECURE_CSP,
+        "form-action": [*settings.SECURE_CSP["form-action"], own_sandbox.base],
+    }
+    return own_sandbox.url
 
 
 def _authorize(page: Page, sign_in: bool = False) -> None:

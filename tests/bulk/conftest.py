@@ -24,7 +24,7 @@ from kantata_admin.connections.services import connection_save_checked
 from kantata_admin.kantata import KantataClient, NotFound
 from kantata_admin.ratebudget.budget import reset_buckets
 from tests.browser.conftest import csp_violations  # noqa: F401 (a fixture for browser tests)
-from tests.sandbox_harness import ADMIN_EMAIL, ROOT, SandboxServer
+from tests.sandbox_harness import ADMIN_EMAIL, ROOT, SandboxServer, serve
 
 # Short, so that a killed worker's job is taken over within seconds.
 STALE_SECONDS = 3
@@ -32,16 +32,9 @@ STALE_SECONDS = 3
 
 @pytest.fixture(scope="session")
 def bulk_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    server = SandboxServer(
-        workdir=tmp_path_factory.mktemp("bulk_sandbox"),
-        groups=200,
-        extra_env={"KANTATA_SANDBOX_RETRY_AFTER": "false"},
-    )
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
+    """A small sandbox of the bulk tests' own (they change many groups' values, which the
+    session's sandbox serves to filter tests), leaving Retry-After out as Kantata does."""
+    yield from serve(tmp_path_factory, "bulk_sandbox", 200, KANTATA_SANDBOX_RETRY_AFTER="false")
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 import pytest
 
 from tests.connections.flow import CALLBACK, Flow
+from tests.connections.token_endpoint import TokenEndpoint, serve
 from tests.sandbox_harness import DASHBOARD_CLIENT_ID
 
 
@@ -14,3 +15,21 @@ def flow_sandbox(sandbox):
 @pytest.fixture
 def flow(flow_sandbox, kantata_sandbox, client) -> Flow:
     return Flow(client, flow_sandbox)
+
+
+@pytest.fixture
+def token_endpoint(settings):
+    """`token_endpoint(sandbox)`: from now on the dashboard reaches `sandbox`'s
+    authorization server through a recording stand-in (tests/connections/token_endpoint.py)."""
+    servers = []
+
+    def make(sandbox) -> TokenEndpoint:
+        recorder = TokenEndpoint(sandbox.oauth_url)
+        servers.append(serve(recorder))
+        settings.KANTATA_OAUTH_URL = recorder.url
+        return recorder
+
+    yield make
+    for server in servers:
+        server.shutdown()
+        server.server_close()

@@ -104,14 +104,7 @@ def test_an_expired_code_is_refused(flow, viewer, login):
     login(viewer)
     flow.start()
     values = flow.approve(ADMIN_EMAIL)
-    flow.sandbox.manage(
-        "shell",
-        "-c",
-        "from datetime import timedelta; from django.utils import timezone; "
-        "from kantata_admin.sandbox.models import AuthorizationCode; "
-        "AuthorizationCode.objects.filter(used_at__isnull=True)"
-        ".update(expires_at=timezone.now() - timedelta(minutes=1))",
-    )
+    flow.sandbox.advance_clock(6 * 60)  # the sandbox's codes live 5 minutes
     response = flow.callback(values)
     _ends_on_the_page_saying(flow, response, provider_views.CodeRefused.user_message)
     _nothing_stored(viewer)

@@ -10,8 +10,8 @@ from kantata_admin.connections import crypto
 from kantata_admin.connections.errors import ReconnectNeeded
 from kantata_admin.connections.models import KantataConnection
 from kantata_admin.connections.oauth import TokenGrant, revoke_token
+from kantata_admin.connections.refresh import REFRESH_FAILED
 from kantata_admin.connections.services import (
-    REFRESH_FAILED,
     client_for,
     client_with_token,
     connection_save_checked,
@@ -80,15 +80,7 @@ def test_the_token_is_refreshed_before_it_expires(expiring_connection, viewer):
 def test_a_401_refreshes_once_and_the_page_carries_on(expiring_connection, expiring, viewer, login):
     connection, answer = expiring_connection
     _make_due(connection, timedelta(hours=1))  # so only the 401 can trigger it
-    expiring.manage(
-        "shell",
-        "-c",
-        "from django.utils import timezone; "
-        "from kantata_admin.sandbox.credentials import digest; "
-        "from kantata_admin.sandbox.models import AccessToken; "
-        f"AccessToken.objects.filter(token_hash=digest({answer['access_token']!r}))"
-        ".update(expires_at=timezone.now())",
-    )
+    expiring.advance_clock(EXPIRING_TOKEN_TTL + 1)  # the access token has expired upstream
 
     response = login(viewer).get("/test/whoami/")
 

@@ -77,7 +77,7 @@ def test_with_htmx_a_group_deleted_elsewhere_says_so_in_its_row(
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
-    assert f"“{group.name}” had already been deleted elsewhere." in response.text
+    assert f"“{group.name}” was not found in your Kantata OX account" in response.text
     assert response.text.lstrip().startswith("<tr")
 
 

@@ -260,7 +260,7 @@ def test_editing_a_group_deleted_elsewhere_says_so(editor_client, kantata, group
     kantata.workspace_groups.delete(group.id)
     page = editor_client.get(reverse("groups:edit", args=[group.id]))
     assert page.status_code == 404
-    assert "may have been deleted elsewhere" in page.text
+    assert "was not found in your Kantata OX account" in page.text
 
 
 def test_an_impossible_group_id_is_not_found_rather_than_a_crash(editor_client):

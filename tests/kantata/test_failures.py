@@ -50,7 +50,8 @@ def _oauth_token(sandbox, email: str, client_id: str) -> str:
     browser = requests.Session()
     signin = f"{sandbox.url}/signin"
     browser.get(signin)
-    csrf = {"csrfmiddlewaretoken": browser.cookies.get("csrftoken", "")}
+    # The sandbox's CSRF cookie has a name of its own (it shares cookies with the dashboard).
+    csrf = {"csrfmiddlewaretoken": browser.cookies.get("kantata_sandbox_csrftoken", "")}
     browser.post(signin, data={**csrf, "email": email, "password": SANDBOX_PASSWORD})
     flow = {"client_id": client_id, "redirect_uri": redirect, "response_type": "code"}
     answer = browser.post(
@@ -77,7 +78,7 @@ def test_revoked_token_is_an_authentication_error(sandbox):
     token = _oauth_token(sandbox, ADMIN_EMAIL, client_id)
     client = KantataClient(token, base_url=sandbox.api_url)
     assert client.users.me().email_address == ADMIN_EMAIL
-    sandbox.manage("sandbox_revoke", ADMIN_EMAIL, client_id)
+    sandbox.revoke_access(ADMIN_EMAIL, client_id)
     with pytest.raises(AuthenticationError) as caught:
         client.users.me()
     assert caught.value.messages == ("Invalid OAuth 2 Request",)

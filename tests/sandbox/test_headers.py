@@ -103,11 +103,11 @@ def test_writes_and_errors_carry_no_etag(sandbox, admin, unique_name):
 def test_the_request_id_is_in_the_log_line_of_its_call(settings, caplog):
     """Recorded: the `X-Request-Id` is what Kantata's support asks for, so the sandbox's
     log line for the call carries it (and never the token)."""
-    settings.ROOT_URLCONF = "tests.sandbox.urlconf"
+    settings.ROOT_URLCONF = "kantata_admin.sandbox.root_urls"
     fixture = factories.build(groups=2)
     with caplog.at_level(logging.INFO, logger="kantata_admin.sandbox.api.endpoint"):
         response = Client().post(
-            "/sandbox/api/v1/workspace_groups.json",
+            "/api/v1/workspace_groups.json",
             data=json.dumps({"workspace_group": {"name": ""}}),
             content_type="application/json",
             HTTP_AUTHORIZATION=f"Bearer {fixture.token}",
@@ -115,5 +115,5 @@ def test_the_request_id_is_in_the_log_line_of_its_call(settings, caplog):
     assert response.status_code == 422
     [line] = [r.getMessage() for r in caplog.records if r.name.endswith("api.endpoint")]
     assert response["X-Request-Id"] in line
-    assert "POST /sandbox/api/v1/workspace_groups.json 422" in line
+    assert "POST /api/v1/workspace_groups.json 422" in line
     assert fixture.token not in caplog.text

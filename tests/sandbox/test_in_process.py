@@ -17,13 +17,11 @@ ALL_INCLUDES = "workspaces,rate_card_sets,external_references"
 
 @pytest.fixture
 def sandbox_urls(settings):
-    settings.ROOT_URLCONF = "tests.sandbox.urlconf"
+    settings.ROOT_URLCONF = "kantata_admin.sandbox.root_urls"
 
 
 def _list(client: Client, token: str, **params):
-    return client.get(
-        "/sandbox/api/v1/workspace_groups.json", params, HTTP_AUTHORIZATION=f"Bearer {token}"
-    )
+    return client.get("/api/v1/workspace_groups.json", params, HTTP_AUTHORIZATION=f"Bearer {token}")
 
 
 @pytest.mark.django_db

@@ -20,13 +20,13 @@ from kantata_admin.sandbox.models import (
 )
 from tests.sandbox import factories
 
-API = "/sandbox/api/v1"
+API = "/api/v1"
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def sandbox_urls(settings):
-    settings.ROOT_URLCONF = "tests.sandbox.urlconf"
+    settings.ROOT_URLCONF = "kantata_admin.sandbox.root_urls"
 
 
 @pytest.fixture

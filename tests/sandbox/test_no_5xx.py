@@ -2,11 +2,13 @@
 workspace_groups and every field of a write body, in JSON and Rails form encoding,
 through the sandbox in-process (Django's test client: thousands of calls in seconds).
 
-CI (the `repeatable` profile) runs QUERY_EXAMPLES + WRITE_EXAMPLES = 2,500 examples on
-workspace groups and VALUE_EXAMPLES = 400 on custom field value writes, plus a
-deterministic sweep of every EDGE_TEXT value through every parameter and field;
-`pytest --hypothesis-profile=explore` draws ten times as many new ones. Each test counts
-the examples it ran and checks the count, so a silently shortened run is a failure.
+The `thorough` profile (`make fuzz`) runs QUERY_EXAMPLES + WRITE_EXAMPLES = 2,500
+examples on workspace groups and VALUE_EXAMPLES = 400 on custom field value writes; the
+default run (`repeatable`, every `make test` and CI leg) a fifth of them, the same ones
+each run; `pytest --hypothesis-profile=explore` draws ten times as many new ones. Every
+run adds a deterministic sweep of every EDGE_TEXT value through every parameter and
+field. Each test counts the examples it ran and checks the count, so a silently
+shortened run is a failure.
 """
 
 import json
@@ -28,11 +30,14 @@ from kantata_admin.sandbox.models import (
 from kantata_admin.sandbox.seed import seed_sandbox
 from tests.sandbox_harness import ADMIN_EMAIL
 
-EXPLORING = not settings.default.derandomize  # the `explore` profile draws new examples
-QUERY_EXAMPLES = 1500 * (10 if EXPLORING else 1)
-WRITE_EXAMPLES = 1000 * (10 if EXPLORING else 1)
-VALUE_EXAMPLES = 400 * (10 if EXPLORING else 1)
-GROUPS = "/sandbox/api/v1/workspace_groups.json"
+# Examples per profile (tests/conftest.py registers them), as a share of the thorough run.
+SCALE = {"repeatable": 0.2, "thorough": 1, "explore": 10}.get(
+    settings.get_current_profile_name(), 1
+)
+QUERY_EXAMPLES = int(1500 * SCALE)
+WRITE_EXAMPLES = int(1000 * SCALE)
+VALUE_EXAMPLES = int(400 * SCALE)
+GROUPS = "/api/v1/workspace_groups.json"
 
 
 def fuzz(examples: int) -> settings:
@@ -202,7 +207,7 @@ def rails_pairs(prefix: str, value) -> list[tuple[str, str]]:
 @pytest.fixture
 def api(db, settings):
     """A Client for the seeded sandbox, with the administrator's token."""
-    settings.ROOT_URLCONF = "tests.sandbox.urlconf"
+    settings.ROOT_URLCONF = "kantata_admin.sandbox.root_urls"
     seed_sandbox(groups=30)
     token = personal_token(SandboxUser.objects.get(email=ADMIN_EMAIL))
     return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
@@ -224,7 +229,7 @@ def test_no_query_of_workspace_groups_gets_a_5xx(api):
     @given(pairs=query, show=st.booleans())
     def run(pairs, show):
         ran.append(1)
-        path = f"/sandbox/api/v1/workspace_groups/{pk}.json" if show else GROUPS
+        path = f"/api/v1/workspace_groups/{pk}.json" if show else GROUPS
         assert_answered(api.get(f"{path}?{urlencode(pairs, errors='surrogatepass')}"))
 
     run()
@@ -247,7 +252,7 @@ def test_no_write_body_gets_a_5xx(api):
     def run(attrs, as_form, update, wrapped):
         ran.append(1)
         body = {"workspace_group": attrs} if wrapped else attrs
-        path = f"/sandbox/api/v1/workspace_groups/{pk}.json" if update else GROUPS
+        path = f"/api/v1/workspace_groups/{pk}.json" if update else GROUPS
         send = api.put if update else api.post
         if as_form:
             pairs = rails_pairs("workspace_group", attrs) if wrapped else []
@@ -265,7 +270,7 @@ def test_every_edge_value_in_every_parameter_and_field(api):
     """Not left to chance: each EDGE_TEXT value in each query parameter (list and show),
     and in each write field as JSON and as a form value."""
     pk = WorkspaceGroup.objects.order_by("id").values_list("pk", flat=True).first()
-    show = f"/sandbox/api/v1/workspace_groups/{pk}.json"
+    show = f"/api/v1/workspace_groups/{pk}.json"
     for value in EDGE_TEXT:
         for name in PARAMS:
             query = urlencode({name: value}, errors="surrogatepass")
@@ -322,11 +327,11 @@ def test_no_custom_field_value_write_gets_a_5xx(api):
         ran.append(1)
         if update:
             body = {"custom_field_value": {"value": new_value}}
-            path = f"/sandbox/api/v1/custom_field_values/{value_pk}.json"
+            path = f"/api/v1/custom_field_values/{value_pk}.json"
             response = api.put(path, json.dumps(body), content_type="application/json")
         else:
             body = {"custom_field_values": items}
-            path = "/sandbox/api/v1/custom_field_values.json"
+            path = "/api/v1/custom_field_values.json"
             response = api.post(path, json.dumps(body), content_type="application/json")
         assert_answered(response)
 

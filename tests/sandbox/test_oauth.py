@@ -7,6 +7,7 @@ import uuid
 import pytest
 import requests
 
+from kantata_admin.sandbox.oauth_views import CODE_LIFETIME
 from tests.sandbox.oauth_flow import authorize, csrf, exchange, query, s256, sign_in
 from tests.sandbox_harness import (
     ADMIN_EMAIL,
@@ -75,7 +76,7 @@ def test_the_full_flow_yields_a_bearer_token_for_the_signed_in_user(sandbox, app
 
 
 def test_the_dashboard_application_is_registered_by_the_seed(sandbox):
-    uri = f"http://127.0.0.1:{sandbox.port}/accounts/kantata/login/callback/"
+    uri = f"http://127.0.0.1:{sandbox.dashboard_port}/accounts/kantata/login/callback/"
     response = authorize(
         sandbox,
         ADMIN_EMAIL,
@@ -179,17 +180,7 @@ def test_a_code_can_be_used_only_once_and_replay_revokes_its_token(sandbox, app)
 
 def test_an_expired_code_is_rejected(sandbox, app):
     code = code_for(sandbox, app)
-    sandbox.manage(
-        "shell",
-        "-c",
-        (
-            "from datetime import timedelta; from django.utils import timezone; "
-            "from kantata_admin.sandbox.models import AuthorizationCode as C; "
-            "from kantata_admin.sandbox.credentials import digest; "
-            f"C.objects.filter(code_hash=digest({code!r}))"
-            ".update(expires_at=timezone.now() - timedelta(seconds=1))"
-        ),
-    )
+    sandbox.advance_clock(CODE_LIFETIME.total_seconds() + 1)  # codes live 5 minutes
     response = exchange(sandbox, **token_form(app, code))
     assert response.status_code == 400 and response.json()["error"] == "invalid_grant"
 

@@ -170,11 +170,12 @@ def test_an_expiring_token_answer_carries_expires_in_created_at_and_a_refresh_to
     """Kantata notes, token responses: Doorkeeper may add `created_at`, `expires_in` and
     `refresh_token`; `created_at` is epoch seconds."""
     app = register(sandbox_expiring)
-    before = int(time.time())
+    offset = sandbox_expiring.clock_offset()  # the sandbox's clock, which tests move
+    before = int(time.time() + offset)
     answer = token_via_flow(sandbox_expiring, app)
     assert answer["token_type"] == "bearer"
     assert answer["expires_in"] == EXPIRING_TOKEN_TTL
-    assert before - 2 <= answer["created_at"] <= time.time() + 2
+    assert before - 2 <= answer["created_at"] <= time.time() + offset + 2
     assert answer["refresh_token"] and answer["refresh_token"] != answer["access_token"]
     assert me(sandbox_expiring, answer["access_token"]).status_code == 200
 
@@ -187,7 +188,7 @@ def test_an_expired_access_token_answers_401_oauth_and_refreshing_gives_a_new_pa
     token, retiring the old one)."""
     answer = sandbox_expiring.token_answer(ADMIN_EMAIL)
     assert me(sandbox_expiring, answer["access_token"]).status_code == 200
-    time.sleep(answer["expires_in"] + 0.5)
+    sandbox_expiring.advance_clock(answer["expires_in"] + 1)
     expired = me(sandbox_expiring, answer["access_token"])
     assert expired.status_code == 401 and expired.json() == OAUTH_ERROR
 

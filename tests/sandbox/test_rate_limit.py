@@ -29,7 +29,7 @@ def second_server(sandbox: SandboxServer):
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(base, process)
-        yield f"{base}/sandbox/api/v1"
+        yield f"{base}/api/v1"
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -20,10 +20,23 @@ from tests.sandbox_harness import SANDBOX_PASSWORD
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _check(command: list[str], **env: str) -> subprocess.CompletedProcess:
+    """`command` (a manage.py) running `check` in a process of its own, with `env`."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    return subprocess.run(
+        [sys.executable, *command, "check"],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_the_sandbox_refuses_to_start_with_debug_off():
     """KANTATA_SANDBOX on with DEBUG=false stops the process with a clear message."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
-    env.update(
+    result = _check(
+        ["manage.py"],
         DEBUG="false",
         KANTATA_SANDBOX="true",
         SECRET_KEY="x" * 60,
@@ -32,16 +45,15 @@ def test_the_sandbox_refuses_to_start_with_debug_off():
         KANTATA_CLIENT_ID="client-id",
         KANTATA_CLIENT_SECRET="client-secret",
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
     assert result.returncode != 0
     assert "KANTATA_SANDBOX=true needs DEBUG=true" in result.stderr
+
+
+def test_the_sandbox_service_refuses_to_start_with_debug_off():
+    """The sandbox's own settings (its service) refuse DEBUG=false, saying why."""
+    result = _check(["-m", "kantata_admin.sandbox"], DEBUG="false")
+    assert result.returncode != 0
+    assert "The Kantata OX sandbox needs DEBUG=true" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -105,13 +117,13 @@ def test_failed_sign_ins_are_counted_like_the_dashboards(sandbox):
 @pytest.mark.django_db
 def test_sandbox_latency_is_added_to_every_api_answer(settings):
     """KANTATA_SANDBOX_LATENCY_MS delays each API answer by that much."""
-    settings.ROOT_URLCONF = "tests.sandbox.urlconf"
+    settings.ROOT_URLCONF = "kantata_admin.sandbox.root_urls"
     fixture = factories.build(groups=1)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {fixture.token}")
 
     def timed() -> float:
         started = time.perf_counter()
-        assert client.get("/sandbox/api/v1/users/me.json").status_code == 200
+        assert client.get("/api/v1/users/me.json").status_code == 200
         return time.perf_counter() - started
 
     settings.KANTATA_SANDBOX_LATENCY_MS = 300

@@ -1,6 +1,9 @@
+import os
+import subprocess
+import sys
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kantata_admin.accounts.models import Role, User
@@ -35,19 +38,18 @@ class Command(BaseCommand):
         )
 
     def _sandbox(self, port: int) -> None:
-        from kantata_admin.sandbox.models import Account
-
-        if not Account.objects.exists():
-            call_command("sandbox_seed", stdout=self.stdout)
-        # The dashboard's callback on this port, however the sandbox was seeded before.
-        uris = [
-            f"http://{host}:{port}/accounts/kantata/login/callback/"
-            for host in ("127.0.0.1", "localhost")
-        ]
-        call_command(
-            "sandbox_application",
-            settings.KANTATA_CLIENT_ID,
-            secret=settings.KANTATA_CLIENT_SECRET,
-            uris=uris,
-            stdout=self.stdout,
+        """The sandbox is another service with its own settings and database: set it up
+        (migrate, seed when empty, the dashboard's callbacks on `port`) in its own process."""
+        env = {**os.environ, "PORT": str(port)}
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        result = subprocess.run(
+            [sys.executable, "-m", "kantata_admin.sandbox", "sandbox_setup", "--keep"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
+        self.stdout.write(result.stdout.rstrip())
+        if result.returncode != 0:
+            raise CommandError(f"The sandbox's set-up failed:\n{result.stderr}")

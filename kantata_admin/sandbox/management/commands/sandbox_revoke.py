@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kantata_admin.sandbox.credentials import revoke_application
-from kantata_admin.sandbox.models import OAuthApplication, SandboxUser
+from kantata_admin.sandbox.operations import OperationRefused, access_revoke
 
 
 class Command(BaseCommand):
@@ -12,9 +11,8 @@ class Command(BaseCommand):
         parser.add_argument("client_id")
 
     def handle(self, *args, email: str, client_id: str, **options) -> None:
-        user = SandboxUser.objects.filter(email__iexact=email).first()
-        application = OAuthApplication.objects.filter(client_id=client_id).first()
-        if user is None or application is None:
-            raise CommandError("Unknown sandbox user or client id.")
-        revoked = revoke_application(user, application)
+        try:
+            revoked = access_revoke(email, client_id)
+        except OperationRefused as refused:
+            raise CommandError(str(refused)) from None
         self.stdout.write(f"Revoked {revoked} token(s) of {client_id} for {email}.")

@@ -1,10 +1,8 @@
 import json
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kantata_admin.sandbox.credentials import issue_pair, personal_token
-from kantata_admin.sandbox.models import OAuthApplication, SandboxUser
+from kantata_admin.sandbox.operations import OperationRefused, tokens_issue
 
 
 class Command(BaseCommand):
@@ -25,18 +23,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, email: str, count: int, dashboard: bool, **options) -> None:
-        user = SandboxUser.objects.filter(email__iexact=email).first()
-        if user is None:
-            raise CommandError(f"No sandbox user {email!r}; run sandbox_seed first.")
-        application = None
-        if dashboard:
-            application = OAuthApplication.objects.filter(
-                client_id=settings.KANTATA_CLIENT_ID
-            ).first()
-            if application is None:
-                raise CommandError("The dashboard application is not registered: sandbox_seed.")
-        for _ in range(count):
-            if application is None:
-                self.stdout.write(personal_token(user))
-            else:
-                self.stdout.write(json.dumps(issue_pair(user, application).answer()))
+        try:
+            issued = tokens_issue(email, count, dashboard=dashboard)
+        except OperationRefused as refused:
+            raise CommandError(str(refused)) from None
+        for token in issued:
+            self.stdout.write(json.dumps(token) if dashboard else token)
