@@ -8,8 +8,9 @@ limits each token to `--sandbox-limit` requests a minute; the dashboard's rate b
 the account is `--budget` a minute. Two members (two tokens of one Kantata account) each
 start a job setting a text custom field on `--groups` groups, run by two `bulk_worker`
 processes; a third member loads the group list (htmx fragment, one upstream call) over and
-over. Reports the pages' median with no job and with both jobs running, their ratio, the
-jobs' items (changed / failed / skipped) and how long the jobs took. Asserts nothing.
+over. Reports the pages' median with no job (before and after the jobs, as the machine's
+other load drifts) and with both jobs running, their ratio, the jobs' items (changed /
+failed / skipped) and how long the jobs took. Asserts nothing.
 """
 
 import argparse
@@ -133,13 +134,15 @@ def main() -> None:
         while BulkJob.objects.exclude(state__in=["done", "failed", "cancelled"]).exists():
             time.sleep(0.5)
         took = time.monotonic() - started
+        # The machine's other load drifts: the baseline is taken before and after the jobs.
+        alone += _pages(browser, args.pages)
 
         quiet, loaded = statistics.median(alone) * 1000, statistics.median(busy) * 1000
         print(
             f"\nsandbox: {args.latency_ms} ms latency, {args.sandbox_limit} requests/min per token;"
         )
         print(f"budget: {args.budget}/min for the account; two jobs of {args.groups} groups each.")
-        print(f"  pages alone        median {quiet:7.1f} ms ({args.pages} fragments)")
+        print(f"  pages alone        median {quiet:7.1f} ms ({args.pages} before, {args.pages} after)")
         print(f"  pages beside jobs  median {loaded:7.1f} ms   ratio {loaded / quiet:.2f}")
         for job in BulkJob.objects.order_by("pk"):
             counts = f"{job.done} changed, {job.failed} failed, {job.skipped} skipped"
