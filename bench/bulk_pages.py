@@ -142,7 +142,8 @@ def main() -> None:
             f"\nsandbox: {args.latency_ms} ms latency, {args.sandbox_limit} requests/min per token;"
         )
         print(f"budget: {args.budget}/min for the account; two jobs of {args.groups} groups each.")
-        print(f"  pages alone        median {quiet:7.1f} ms ({args.pages} before, {args.pages} after)")
+        runs = f"{args.pages} before, {args.pages} after"
+        print(f"  pages alone        median {quiet:7.1f} ms ({runs})")
         print(f"  pages beside jobs  median {loaded:7.1f} ms   ratio {loaded / quiet:.2f}")
         for job in BulkJob.objects.order_by("pk"):
             counts = f"{job.done} changed, {job.failed} failed, {job.skipped} skipped"
