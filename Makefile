@@ -26,12 +26,16 @@ run: sync
 	$(MANAGE) demo_setup --port $(PORT)
 	$(UV) run --locked honcho start
 
+# axe-core for the browser tests' accessibility checks, from the npm registry.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+
 # The suite mostly waits on HTTP (the sandbox is another process), so it runs in
 # TEST_WORKERS pytest-xdist workers, each with its own test database and sandboxes (a
 # worker starts the session's sandboxes it needs: the small expiring one and the 10,000
 # groups one may start on both).
 TEST_WORKERS ?= 2
-test: sync
+test: sync node_modules/axe-core/axe.min.js
 	$(UV) run --locked pytest -n $(TEST_WORKERS)
 
 # The large property-test runs, outside the default one (tests/sandbox/test_no_5xx.py).

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kantata_admin.core",
     "kantata_admin.groups",
     "kantata_admin.kantata_provider",
+    "kantata_admin.savedviews",
     "kantata_admin.bulk",
     "django_tasks_db",
 ]
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "kantata_admin.accounts.time_zones.MemberTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

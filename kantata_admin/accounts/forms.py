@@ -5,6 +5,7 @@ from django.conf import settings
 
 from kantata_admin.accounts import services
 from kantata_admin.accounts.models import Role, User
+from kantata_admin.accounts.time_zones import time_zone_names
 
 
 class InvitationForm(forms.Form):
@@ -37,3 +38,15 @@ class SignupForm(AllauthSignupForm):
         if email.rsplit("@", 1)[-1].lower() not in settings.ALLOWED_SIGNUP_DOMAINS:
             raise forms.ValidationError("Sign-up is open to invited addresses only.")
         return email
+
+
+class TimeZoneForm(forms.Form):
+    """The member's own time zone; `from_browser` marks the guess made on first sign-in,
+    which never replaces a zone the member chose."""
+
+    time_zone = forms.ChoiceField(label="Time zone", choices=())
+    from_browser = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(name, name) for name in time_zone_names()]

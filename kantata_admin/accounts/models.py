@@ -4,9 +4,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from kantata_admin.accounts.time_zones import time_zone_names
 
 
 class Role(models.TextChoices):
@@ -41,12 +44,21 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+def validate_time_zone(name: str) -> None:
+    if name and name not in time_zone_names():
+        raise ValidationError(f"“{name}” is not a time zone this server knows.")
+
+
 class User(AbstractUser):
     """A team member. The e-mail address is the login; there is no username."""
 
     username = None
     email = models.EmailField("e-mail address", unique=True)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    # An IANA zone name; empty until the member (or their browser, on first sign-in) picks.
+    time_zone = models.CharField(
+        "time zone", max_length=64, blank=True, default="", validators=[validate_time_zone]
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kantata_admin.accounts import services
-from kantata_admin.accounts.forms import InvitationForm, MemberRoleForm
+from kantata_admin.accounts.forms import InvitationForm, MemberRoleForm, TimeZoneForm
 from kantata_admin.accounts.models import Invitation, User
 from kantata_admin.accounts.permissions import admin_required
 
@@ -92,3 +92,23 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("dashboard")
     services.invitation_start(request, invitation)
     return redirect("account_signup")
+
+
+@never_cache
+def time_zone(request: HttpRequest) -> HttpResponse:
+    """The member picks the zone every time is shown in. The page's script posts the
+    browser's zone once, on first sign-in (`from_browser`): it never replaces a choice."""
+    member = request.user
+    form = TimeZoneForm(request.POST or None, initial={"time_zone": member.time_zone or "UTC"})
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["from_browser"]:
+            if not member.time_zone:
+                member.time_zone = form.cleaned_data["time_zone"]
+                member.save(update_fields=["time_zone"])
+            return HttpResponse(status=204)
+        member.time_zone = form.cleaned_data["time_zone"]
+        member.save(update_fields=["time_zone"])
+        messages.success(request, f"Times are now shown in {member.time_zone}.")
+        return redirect("time_zone")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/time_zone.html", {"form": form}, status=status)

@@ -20,6 +20,7 @@ class Action(models.TextChoices):
     INVITATION_REVOKE = "invitation_revoke", "Invitation revoked"
     INVITATION_ACCEPT = "invitation_accept", "Invitation accepted"
     INVITATION_CHANGE = "invitation_change", "Invitation changed"
+    SAVED_VIEW_REMOVE = "saved_view_remove", "Shared view removed"
 
 
 class Outcome(models.TextChoices):

@@ -66,3 +66,17 @@ def group_history(
     # With the bulk item, if any: the history says "by bulk job #N".
     entries = entries.select_related("bulk_item")
     return list(entries[:limit])
+
+
+RECENT_CHANGES_LENGTH = 8
+
+
+def recent_group_changes(
+    account_id: str, *, limit: int = RECENT_CHANGES_LENGTH
+) -> list[AuditEntry]:
+    """The latest group changes made through the dashboard in one Kantata account, newest
+    first: a member sees their own account's, never another's."""
+    if not account_id:
+        return []
+    entries = AuditEntry.objects.filter(account_id=str(account_id), group_id__gt="")
+    return list(entries.select_related("actor")[:limit])

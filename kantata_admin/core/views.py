@@ -10,6 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from kantata_admin.accounts.models import Invitation, User
+from kantata_admin.audit.selectors import recent_group_changes
+from kantata_admin.connections.services import client_for, connection_for
+from kantata_admin.kantata import AuthenticationError, KantataError
+from kantata_admin.savedviews.models import SavedView
 
 logger = logging.getLogger(__name__)
 
@@ -17,13 +21,37 @@ logger = logging.getLogger(__name__)
 @never_cache
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    context = {}
+    """Where a member starts: their Kantata OX connection, the groups (counted once the
+    page is drawn), their saved views and their account's recent changes."""
+    connection = connection_for(request.user)
+    context = {
+        "connection": connection,
+        "saved_views": SavedView.objects.visible_to(request.user)[:10],
+        "recent_changes": recent_group_changes(connection.account_id if connection else ""),
+    }
     if request.user.is_team_admin:
         context["team"] = {
             "members": User.objects.filter(is_active=True).count(),
             "pending_invitations": Invitation.objects.pending().count(),
         }
     return render(request, "core/dashboard.html", context)
+
+
+@never_cache
+@require_safe
+def dashboard_group_count(request: HttpRequest) -> HttpResponse:
+    """How many workspace groups the member's Kantata OX account holds: one small call,
+    asked for by the dashboard after it is drawn."""
+    try:
+        count = client_for(request.user).workspace_groups.list(per_page=1).count
+    except AuthenticationError:
+        raise
+    except KantataError as error:
+        logger.info("dashboard: groups not counted: %s", error)
+        count = None
+    return render(
+        request, "core/dashboard.html#group_count", {"group_count": count, "counted": True}
+    )
 
 
 def _database_ok() -> bool:

@@ -38,7 +38,7 @@ from kantata_admin.connections.errors import NotConnected
 from kantata_admin.connections.services import client_for, connection_for
 from kantata_admin.groups import selectors
 from kantata_admin.groups.export import csv_chunks, export_filename
-from kantata_admin.groups.filtering import OPTION_NAMES, GroupFilterForm
+from kantata_admin.groups.filtering import DEFAULT_ORDER, OPTION_NAMES, GroupFilterForm
 from kantata_admin.groups.tables import GroupTable, export_columns, safe_href, workspaces_in_order
 from kantata_admin.kantata import (
     AuthenticationError,
@@ -55,6 +55,7 @@ from kantata_admin.kantata import (
     UpstreamBusy,
     WorkspaceGroup,
 )
+from kantata_admin.savedviews.services import default_view_for
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +163,9 @@ def _options_only(query: QueryDict) -> QueryDict:
     for name in OPTION_NAMES:
         if name != "page" and name in query:
             kept.setlist(name, query.getlist(name))
+    if not kept:
+        # Never an empty query: /groups/ without one opens the member's default view.
+        kept["order"] = DEFAULT_ORDER
     return kept
 
 
@@ -199,6 +203,8 @@ def group_list(request: HttpRequest) -> HttpResponse:
     restores history, which needs the filters too)."""
     params = _canonical(request.GET)
     fragment = bool(request.htmx) and not request.htmx.history_restore_request
+    if not request.GET and not fragment and (default := default_view_for(request.user)):
+        return HttpResponseRedirect(reverse("savedviews:open", args=[default.pk]))
     if not fragment and params != request.GET:
         # A plain form submit sends every empty field: show the short address instead.
         return HttpResponseRedirect(_list_url(params))

@@ -44,3 +44,20 @@ def test_password_reset_sends_a_link_by_email(client, viewer, mailoutbox):
     assert link, mailoutbox[-1].body
     form = client.get(link.group(1), follow=True)
     assert b"password1" in form.content
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [("/", "Dashboard · Kantata Admin"), ("/team/", "Team · Kantata Admin")],
+)
+def test_page_titles_read_page_then_product(client, team_admin, path, title):
+    client.force_login(team_admin)
+    page = client.get(path).content.decode()
+    assert f"<title>{title}</title>" in page
+
+
+def test_a_page_without_a_title_reads_the_product_alone(client, viewer):
+    client.force_login(viewer)
+    page = client.get("/accounts/email/").content.decode()
+    assert re.search(r"<title>[^<]*Kantata Admin</title>", page)
+    assert "Kantata AdminKantata Admin" not in page and "<title> · " not in page

@@ -1,0 +1,97 @@
+"""Saved views: save the list as it is, open one (checked against today's filters),
+remove one, make one the member's default. Plain POST forms, answered with a redirect."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from kantata_admin.connections.services import client_for
+from kantata_admin.groups import selectors
+from kantata_admin.groups.views import _account_key
+from kantata_admin.kantata import AuthenticationError, KantataError
+from kantata_admin.savedviews import services
+from kantata_admin.savedviews.forms import SaveViewForm
+from kantata_admin.savedviews.models import SavedView
+
+logger = logging.getLogger(__name__)
+
+
+def _list_url(query: str) -> str:
+    base = reverse("groups:list")
+    return f"{base}?{query}" if query else base
+
+
+@require_POST
+def saved_view_save(request: HttpRequest) -> HttpResponse:
+    form = SaveViewForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            view = services.saved_view_create(
+                request.user,
+                name=data["name"],
+                query=QueryDict(data["query"]),
+                shared=data["shared"],
+                make_default=data["make_default"],
+            )
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            shared = " and shared it with the team" if view.shared else ""
+            messages.success(request, f"You saved the view “{view.name}”{shared}.")
+            return HttpResponseRedirect(_list_url(view.query))
+    # Everything typed comes back, with what was wrong, and the list it was about.
+    return render(
+        request,
+        "savedviews/save.html",
+        {"form": form, "back": _list_url(form.data.get("query", ""))},
+        status=400,
+    )
+
+
+@require_safe
+def saved_view_open(request: HttpRequest, view_id: int) -> HttpResponse:
+    view = get_object_or_404(SavedView.objects.visible_to(request.user), pk=view_id)
+    client = client_for(request.user)
+    try:
+        fields = selectors.group_custom_fields(client, _account_key(request))
+    except AuthenticationError:
+        raise
+    except KantataError as error:
+        # The list checks the filters again and shows this problem itself.
+        logger.info("saved view %s opened unchecked: %s", view.pk, error)
+        return HttpResponseRedirect(_list_url(view.query))
+    opened = services.saved_view_open(view, fields)
+    for warning in opened.warnings:
+        messages.warning(request, warning)
+    return HttpResponseRedirect(_list_url(opened.query))
+
+
+@require_POST
+def saved_view_remove(request: HttpRequest, view_id: int) -> HttpResponse:
+    view = get_object_or_404(SavedView.objects.visible_to(request.user), pk=view_id)
+    services.saved_view_remove(request.user, view)
+    messages.success(request, f"You removed the view “{view.name}”.")
+    return HttpResponseRedirect(request.POST.get("back") or reverse("groups:list"))
+
+
+@require_POST
+def saved_view_default(request: HttpRequest, view_id: int) -> HttpResponse:
+    view = get_object_or_404(SavedView.objects.visible_to(request.user), pk=view_id)
+    services.saved_view_make_default(request.user, view)
+    messages.success(request, f"Groups now opens with the view “{view.name}”.")
+    return HttpResponseRedirect(reverse("savedviews:open", args=[view.pk]))
+
+
+@require_POST
+def saved_view_default_clear(request: HttpRequest) -> HttpResponse:
+    services.saved_view_make_default(request.user, None)
+    messages.success(request, "Groups now opens with every group.")
+    return HttpResponseRedirect(request.POST.get("back") or reverse("groups:list"))
