@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "kantata_admin.groups",
     "kantata_admin.kantata_provider",
     "kantata_admin.savedviews",
+    "kantata_admin.bulk",
+    "django_tasks_db",
 ]
 # The Kantata OX sandbox is a separate service (kantata_admin/sandbox/settings.py, its own
 # process and database): the dashboard only talks to it over HTTP, as to Kantata itself.
@@ -257,6 +259,31 @@ KANTATA_OAUTH_URL = os.environ.get("KANTATA_OAUTH_URL", _oauth_default).rstrip("
 KANTATA_API_URL = os.environ.get("KANTATA_API_URL", _api_default).rstrip("/")
 KANTATA_CONNECT_TIMEOUT = env_float("KANTATA_CONNECT_TIMEOUT", 5.0)
 KANTATA_READ_TIMEOUT = env_float("KANTATA_READ_TIMEOUT", 30.0)
+
+# --- Bulk jobs and the rate budget (kantata_admin.bulk, kantata_admin.ratebudget) --------
+
+# Requests a minute per Kantata account, shared by every process (0: no budget); pages may
+# use all of it, jobs all but the pages' reserve.
+KANTATA_RATE_BUDGET_PER_MINUTE = env_int("KANTATA_RATE_BUDGET_PER_MINUTE", 300)
+KANTATA_RATE_BUDGET_PAGE_RESERVE = float(os.environ.get("KANTATA_RATE_BUDGET_PAGE_RESERVE", "0.25"))
+# Without Redis, the budget's counts live in this SQLite file (every process of the machine).
+KANTATA_RATE_BUDGET_SQLITE = os.environ.get(
+    "KANTATA_RATE_BUDGET_SQLITE", str(BASE_DIR / "rate_budget.sqlite3")
+)
+# A running job whose worker has not written a heartbeat for this long is resumed.
+BULK_STALE_SECONDS = env_int("BULK_STALE_SECONDS", 60)
+# Background work: django-tasks-db (no extra service) unless TASKS_BACKEND names another,
+# e.g. django_tasks_rq.RQBackend with REDIS_URL.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
+    # RQ on Redis: `manage.py bulk_worker` runs `rqworker` (any number of machines).
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
 # PKCE (S256) in the connect flow; false only for a server that refuses it.
 KANTATA_OAUTH_PKCE = env_bool("KANTATA_OAUTH_PKCE", True)
 # Kantata OX account ids allowed to connect; when given, "Sign in with Kantata OX" is

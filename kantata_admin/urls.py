@@ -19,6 +19,7 @@ urlpatterns = [
     path("groups/", include("kantata_admin.groups.urls")),
     path("audit/", include("kantata_admin.audit.urls")),
     path("views/", include("kantata_admin.savedviews.urls")),
+    path("bulk/", include("kantata_admin.bulk.urls")),
     path("kantata/", include("kantata_admin.connections.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -36,6 +36,9 @@ if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Django's PBKDF2 costs about half a second a hash here, and the suite hashes hundreds of
 # passwords: tests hash with MD5, which no production setting can select.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The shared Kantata rate budget is off in tests unless a test turns it on (tests/bulk):
+# the suite's page requests must not wait on each other's budget.
+settings.KANTATA_RATE_BUDGET_PER_MINUTE = 0
 
 PASSWORD = "correct-horse-battery-staple-42"
 

@@ -63,6 +63,8 @@ def group_history(
     if not account_id:
         return []
     entries = AuditEntry.objects.filter(group_id=str(group_id), account_id=account_id)
+    # With the bulk item, if any: the history says "by bulk job #N".
+    entries = entries.select_related("bulk_item")
     return list(entries[:limit])
 
 

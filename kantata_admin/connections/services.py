@@ -35,8 +35,10 @@ from kantata_admin.kantata import (
     InvalidRequest,
     KantataClient,
     KantataError,
+    RateBudget,
     TransportError,
 )
+from kantata_admin.ratebudget.budget import PAGE, budget_for
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +50,10 @@ LAST_USED_GRANULARITY = timedelta(minutes=1)
 
 
 def client_with_token(
-    token: str, *, token_provider: Callable[[], str | None] | None = None
+    token: str,
+    *,
+    token_provider: Callable[[], str | None] | None = None,
+    rate_budget: RateBudget | None = None,
 ) -> KantataClient:
     """A client for `token` with this site's API URL and timeouts."""
     return KantataClient(
@@ -57,6 +62,7 @@ def client_with_token(
         connect_timeout=settings.KANTATA_CONNECT_TIMEOUT,
         read_timeout=settings.KANTATA_READ_TIMEOUT,
         token_provider=token_provider,
+        rate_budget=rate_budget,
     )
 
 
@@ -66,12 +72,15 @@ def connection_for(user: Any) -> KantataConnection | None:
     return KantataConnection.objects.filter(user=user).first()
 
 
-def client_for(user: Any) -> KantataClient:
-    """The member's own Kantata OX client; the one place pages get one."""
-    return client_and_connection(user)[0]
+def client_for(user: Any, *, priority: str = PAGE) -> KantataClient:
+    """The member's own Kantata OX client; the one place pages (and, with `priority=JOB`,
+    background jobs) get one. Its requests take turns from the account's rate budget."""
+    return client_and_connection(user, priority=priority)[0]
 
 
-def client_and_connection(user: Any) -> tuple[KantataClient, KantataConnection]:
+def client_and_connection(
+    user: Any, *, priority: str = PAGE
+) -> tuple[KantataClient, KantataConnection]:
     """`client_for`, with the connection row it was made from: a page that also needs the
     member's Kantata account reads the row once."""
     connection = connection_for(user)
@@ -89,7 +98,12 @@ def client_and_connection(user: Any) -> tuple[KantataClient, KantataConnection]:
     _touch(connection)
     # A 401 refreshes once and sends that one request again, inside the client: a view
     # is never run twice (it may have written before the refused call).
-    return client_with_token(token, token_provider=TokenRenewer(connection)), connection
+    client = client_with_token(
+        token,
+        token_provider=TokenRenewer(connection),
+        rate_budget=budget_for(connection.account_id, priority),
+    )
+    return client, connection
 
 
 def _unseal_access(connection: KantataConnection) -> str:

@@ -177,6 +177,15 @@ def _cells_html(group: WorkspaceGroup, columns: Sequence[DrawnColumn], urls: Row
     )
 
 
+def _select_html(group: WorkspaceGroup) -> str:
+    """The row's checkbox for bulk changes; it belongs to the bulk controls' form."""
+    return (
+        '<td class="row-select"><input type="checkbox" name="ids"'
+        f' value="{_e(group.id)}" form="bulk-select"'
+        f' aria-label="Select {_e(group.name)}"></td>'
+    )
+
+
 def _actions_html(group: WorkspaceGroup, urls: RowUrls) -> str:
     """Edit and delete, for members who may change groups. Without JavaScript, Delete opens
     the confirmation page (a GET carrying no token); with htmx it asks, posts, and the row
@@ -205,7 +214,7 @@ def rows_html(
     return SafeString(
         "\n".join(
             "<tr>"
-            + (_actions_html(group, urls) if can_edit else "")
+            + (_select_html(group) + _actions_html(group, urls) if can_edit else "")
             + _cells_html(group, columns, urls)
             + "</tr>"
             for group in groups
@@ -220,7 +229,12 @@ def head_html(headers: Sequence[Any], *, list_url: str, can_edit: bool) -> SafeS
     """The header cells (`tables.Header`): a sortable column's label links to the list
     sorted by it (`aria-sort` on the column the list is sorted by)."""
     cells = (
-        ['<th scope="col"><span class="visually-hidden">Actions</span></th>'] if can_edit else []
+        [
+            '<th scope="col"><span class="visually-hidden">Select</span></th>',
+            '<th scope="col"><span class="visually-hidden">Actions</span></th>',
+        ]
+        if can_edit
+        else []
     )
     for header in headers:
         label = _e(header.column.label)

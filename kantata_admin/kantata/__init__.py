@@ -5,6 +5,7 @@ page = client.workspace_groups.list(WorkspaceGroupFilters(companies_only=True))
 for group in client.workspace_groups.iter_all(include=["workspaces"]): ...
 """
 
+from .budget import RateBudget
 from .client import DEFAULT_BASE_URL, USER_AGENT, KantataClient
 from .custom_value_filters import ChoiceValue, CurrencyValue, DateRange, NumberValue, TextValue
 from .encoding import is_currency_code
@@ -99,6 +100,7 @@ __all__ = [
     "NumberValue",
     "Page",
     "PermissionDenied",
+    "RateBudget",
     "RateCardSet",
     "RateLimited",
     "RetryPolicy",

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .budget import RateBudget
 from .custom_field_value_resource import CustomFieldValues
 from .errors import InvalidRequest
 from .observability import ClientCounters
@@ -53,6 +54,7 @@ class KantataClient:
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         token_provider: Callable[[], str | None] | None = None,
+        rate_budget: RateBudget | None = None,
     ) -> None:
         """`token_provider`, when given, is called after a 401 for a new token (or None when
         there is none); the refused request alone is sent once more with it."""
@@ -70,6 +72,7 @@ class KantataClient:
             retry=retry or RetryPolicy(),
             sleep=sleep,
             token_provider=token_provider,
+            rate_budget=rate_budget,
         )
         self.workspace_groups = WorkspaceGroups(self._requestor)
         self.workspaces = Workspaces(self._requestor)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from .budget import RateBudget
 from .encoding import PAGE_CAP, encode_page, encode_window
 from .errors import (
     AuthenticationError,
@@ -79,11 +80,13 @@ class Requestor:
         retry: RetryPolicy,
         sleep: Callable[[float], None] = time.sleep,
         token_provider: Callable[[], str | None] | None = None,
+        rate_budget: RateBudget | None = None,
     ) -> None:
         # Takes the token already wrapped: a traceback's locals show BearerAuth(***).
         self._auth = auth
         # Asked for a new token after a 401, once per request (see `_renew_auth`).
         self._token_provider = token_provider
+        self._budget = rate_budget
         self.base_url = check_base_url(base_url)
         parts = urlsplit(self.base_url)
         self._origin = f"{parts.scheme}://{parts.netloc}"
@@ -198,6 +201,10 @@ class Requestor:
         status: int | None = None
         request_id: str | None = None
         failure: TransportError | None = None
+        if self._budget is not None:
+            # Every attempt, retries too, takes its turn from the account's shared budget,
+            # before it takes one of this process's call slots.
+            self._budget.wait_turn(remaining)
         started = time.perf_counter()
         try:
             with call_slots.held(method, path):
@@ -209,6 +216,8 @@ class Requestor:
         finally:
             elapsed = (time.perf_counter() - started) * 1000
             record_call(Call(method, path, status, elapsed, retries, request_id), self.counters)
+            if self._budget is not None:
+                self._budget.answered(status)
         if failure is not None:
             # Raised outside the except block, so it has no __context__: requests' exception
             # names the full URL with its query, and its frames hold the Authorization header.

@@ -58,10 +58,11 @@ def check(token: AccessToken) -> JsonResponse | None:
     if _count(token, window) <= limit:
         return None
     retry_after = max(1, int((window + 1) * WINDOW - now))
+    # Kantata documents no Retry-After: KANTATA_SANDBOX_RETRY_AFTER=false leaves it out, as
+    # the real service may, so clients are tested backing off without it.
+    headers = {"Retry-After": str(retry_after)} if settings.KANTATA_SANDBOX_RETRY_AFTER else None
     return system_error(
-        429,
-        "Rate limit exceeded: too many requests. Please retry later.",
-        headers={"Retry-After": str(retry_after)},
+        429, "Rate limit exceeded: too many requests. Please retry later.", headers=headers
     )
 
 

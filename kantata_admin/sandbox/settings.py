@@ -90,6 +90,8 @@ KANTATA_CLIENT_ID = os.environ.get("KANTATA_CLIENT_ID") or DEMO_CLIENT_ID
 KANTATA_CLIENT_SECRET = os.environ.get("KANTATA_CLIENT_SECRET") or DEMO_CLIENT_SECRET
 # Requests a minute per token that the sandbox allows (0: unlimited).
 KANTATA_SANDBOX_RATE_LIMIT = env_int("KANTATA_SANDBOX_RATE_LIMIT", 0)
+# Whether the rate limit's 429s carry Retry-After (Kantata documents none: false omits it).
+KANTATA_SANDBOX_RETRY_AFTER = env_bool("KANTATA_SANDBOX_RETRY_AFTER", True)
 # Seconds a sandbox access token lives (0: forever, as Kantata's classic flow); when set,
 # token answers carry expires_in and a refresh_token, as Doorkeeper's do.
 KANTATA_SANDBOX_TOKEN_TTL = env_int("KANTATA_SANDBOX_TOKEN_TTL", 0)

@@ -1,0 +1,253 @@
+"""One batch of a job's items against Kantata: read the groups in one call, decide each
+item from what Kantata holds now, then write. Kantata has no bulk update of groups (one PUT
+each); new custom values go VALUE_CREATE_CAP to a request, changed values one PUT each and
+cleared values one DELETE each.
+
+An item whose write may already have gone through (its worker died, or the answer was a
+transient failure) is never written blind: the group is read again and compared with the
+item's target first (`decide`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import batched
+
+from kantata_admin.bulk.changes import (
+    Patch,
+    group_payload,
+    project,
+    same,
+    snapshot,
+    target,
+    typed_for,
+)
+from kantata_admin.bulk.models import BulkItem, ItemState
+from kantata_admin.bulk.outcomes import ItemResult
+from kantata_admin.kantata import (
+    VALUE_CREATE_CAP,
+    AuthenticationError,
+    CustomFieldValueInput,
+    KantataClient,
+    KantataError,
+    NotFound,
+    RateLimited,
+    ServiceUnavailable,
+    TransportError,
+    ValidationFailed,
+    WorkspaceGroup,
+    WorkspaceGroupFilters,
+)
+
+READ_INCLUDES = ("workspaces", "custom_field_values")
+TRANSIENT = (RateLimited, ServiceUnavailable, TransportError)
+
+
+class Interrupted(Exception):
+    """A transient failure (429, 503, a lost connection) stopped the batch; the items not
+    finished are taken up again by the next step."""
+
+
+def is_transient(error: KantataError) -> bool:
+    return isinstance(error, TRANSIENT)
+
+
+def failure(error: KantataError) -> ItemResult:
+    return ItemResult(
+        ItemState.FAILED,
+        error="; ".join(getattr(error, "messages", ()) or ()) or str(error),
+        request_id=error.request_id or "",
+    )
+
+
+def read_groups(client: KantataClient, ids: list[str]) -> dict[str, WorkspaceGroup]:
+    page = client.workspace_groups.list(
+        WorkspaceGroupFilters(only=ids), include=READ_INCLUDES, per_page=200
+    )
+    return {group.id: group for group in page.records}
+
+
+@dataclass
+class Decision:
+    item: BulkItem
+    group: WorkspaceGroup | None
+    result: ItemResult | None = None  # decided without writing
+    before: Patch | None = None
+
+
+def decide(item: BulkItem, group: WorkspaceGroup | None) -> Decision:
+    """Whether `item` still needs its write, from what Kantata holds now."""
+    patch, tried = item.patch, item.attempts > 0
+    if patch.get("recreate"):
+        return Decision(item, group, before=item.before)
+    if group is None:
+        if patch.get("delete") and tried:
+            return Decision(item, None, ItemResult(ItemState.DONE, note="Deleted."))
+        return Decision(item, None, ItemResult(ItemState.SKIPPED, note="Deleted meanwhile."))
+    if patch.get("delete"):
+        return Decision(item, group, before=item.before or snapshot(group))
+    now, goal = project(group, patch), target(patch)
+    if same(now, goal):
+        if tried:
+            return Decision(item, group, ItemResult(ItemState.DONE, after=goal))
+        return Decision(item, group, ItemResult(ItemState.SKIPPED, note="Already so."))
+    if item.guard is not None and not same(now, item.guard):
+        note = "Changed since: left as it is, not overwritten."
+        return Decision(item, group, ItemResult(ItemState.SKIPPED, after=now, note=note))
+    return Decision(item, group, before=item.before or now)
+
+
+@dataclass
+class Batch:
+    """The writes of one batch, and what became of each item."""
+
+    client: KantataClient
+    # Asked before each group's write: True stops the batch (the job is being cancelled).
+    stop: Callable[[], bool] = lambda: False
+    results: dict[int, ItemResult] = field(default_factory=dict)
+
+    def _guarded(self, item: BulkItem, call: Callable[[], object]) -> bool:
+        """Run one write; a refusal fails the item, a transient failure stops the batch."""
+        try:
+            call()
+        except AuthenticationError:
+            raise
+        except KantataError as error:
+            if is_transient(error):
+                raise Interrupted(str(error)) from error
+            self.results[item.pk] = failure(error)
+            return False
+        return True
+
+    def write(self, decisions: list[Decision]) -> None:
+        pending = [d for d in decisions if d.item.pk not in self.results]
+        for d in pending:
+            if self.stop():
+                raise Interrupted("the job is being cancelled")
+            self._write_group(d)
+        self._create_values([d for d in pending if d.item.pk not in self.results])
+        for d in pending:
+            if d.item.pk not in self.results:
+                self._change_values(d)
+        for d in pending:
+            self.results.setdefault(d.item.pk, self._success(d))
+
+    def _success(self, d: Decision) -> ItemResult:
+        patch = d.item.patch
+        if patch.get("delete"):
+            return ItemResult(ItemState.DONE, note="Deleted.")
+        return ItemResult(ItemState.DONE, after=target(patch))
+
+    def _write_group(self, d: Decision) -> None:
+        item, patch = d.item, d.item.patch
+        if patch.get("delete"):
+            self._guarded(item, lambda: self._delete(item.group_id))
+        elif recreate := patch.get("recreate"):
+            self._recreate(d, recreate)
+        elif (payload := group_payload(d.group.name, patch)) is not None:
+            self._guarded(item, lambda: self.client.workspace_groups.update(item.group_id, payload))
+
+    def _delete(self, group_id: str) -> None:
+        with contextlib.suppress(NotFound):  # gone already: what the item asked for
+            self.client.workspace_groups.delete(group_id)
+
+    def _recreate(self, d: Decision, snap: Patch) -> None:
+        payload = group_payload(snap["name"], snap) or {"name": snap["name"]}
+        payload.pop("remove_workspace_ids", None)
+        made: list[WorkspaceGroup] = []
+        if d.item.attempts > 0:
+            # An earlier try may have made it before its worker died: that one is it.
+            self._guarded(
+                d.item,
+                lambda: made.extend(
+                    g for g in [self.client.workspace_groups.find_by_name(snap["name"])] if g
+                ),
+            )
+            if d.item.pk in self.results:
+                return
+        if not made and not self._guarded(
+            d.item, lambda: made.append(self.client.workspace_groups.create(payload))
+        ):
+            return
+        group = made[0]
+        inputs = [
+            CustomFieldValueInput(group.id, fid, typed_for(snap, fid))
+            for fid, value in snap.get("custom", {}).items()
+            if value is not None
+        ]
+        if inputs and not self._guarded(
+            d.item, lambda: self.client.custom_field_values.create(inputs)
+        ):
+            return
+        self.results[d.item.pk] = ItemResult(
+            ItemState.DONE,
+            after=snap,
+            new_group_id=group.id,
+            note=f"Re-created as a new group, #{group.id} (Kantata gave it a new id).",
+        )
+
+    def _held(self, d: Decision) -> dict[str, str]:
+        """Custom field id -> the id of the value the group holds."""
+        return {v.custom_field_id: v.id for v in (d.group.custom_field_values if d.group else ())}
+
+    def _create_values(self, decisions: list[Decision]) -> None:
+        wanted = [
+            (d, fid)
+            for d in decisions
+            if d.group is not None and not d.item.patch.get("recreate")
+            for fid, value in d.item.patch.get("custom", {}).items()
+            if value is not None and fid not in self._held(d)
+        ]
+        for chunk in batched(wanted, VALUE_CREATE_CAP, strict=False):
+            self._create_chunk(list(chunk), again=True)
+
+    def _create_chunk(self, chunk: list[tuple[Decision, str]], *, again: bool) -> None:
+        inputs = [
+            CustomFieldValueInput(d.item.group_id, fid, typed_for(d.item.patch, fid))
+            for d, fid in chunk
+        ]
+        try:
+            self.client.custom_field_values.create(inputs)
+        except AuthenticationError:
+            raise
+        except ValidationFailed as error:
+            # Kantata refuses a create whole, naming the wrong values by index: those
+            # items fail, the others are sent once more on their own.
+            wrong = {d.index for d in error.details if d.index is not None}
+            for index in wrong & set(range(len(chunk))):
+                d, _ = chunk[index]
+                message = "; ".join(x.message for x in error.details if x.index == index)
+                self.results[d.item.pk] = ItemResult(
+                    ItemState.FAILED, error=message, request_id=error.request_id or ""
+                )
+            rest = [c for i, c in enumerate(chunk) if i not in wrong]
+            if not wrong:
+                for d, _ in chunk:
+                    self.results[d.item.pk] = failure(error)
+            elif again and rest:
+                self._create_chunk(rest, again=False)
+        except KantataError as error:
+            if is_transient(error):
+                raise Interrupted(str(error)) from error
+            for d, _ in chunk:
+                self.results[d.item.pk] = failure(error)
+
+    def _change_values(self, d: Decision) -> None:
+        held = self._held(d)
+        for fid, value in d.item.patch.get("custom", {}).items():
+            if fid not in held or d.item.patch.get("recreate"):
+                continue
+            if value is None:
+                call = lambda v=held[fid]: self._clear(v)  # noqa: E731
+            else:
+                call = lambda v=held[fid], f=fid: self.client.custom_field_values.update(  # noqa: E731
+                    v, typed_for(d.item.patch, f)
+                )
+            if not self._guarded(d.item, call):
+                return
+
+    def _clear(self, value_id: str) -> None:
+        with contextlib.suppress(NotFound):  # cleared elsewhere already
+            self.client.custom_field_values.delete(value_id)
