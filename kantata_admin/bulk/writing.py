@@ -26,6 +26,7 @@ from kantata_admin.bulk.changes import (
 )
 from kantata_admin.bulk.models import BulkItem, ItemState
 from kantata_admin.bulk.outcomes import ItemResult
+from kantata_admin.groups.custom_value_reads import with_custom_values
 from kantata_admin.kantata import (
     VALUE_CREATE_CAP,
     AuthenticationError,
@@ -66,7 +67,9 @@ def read_groups(client: KantataClient, ids: list[str]) -> dict[str, WorkspaceGro
     page = client.workspace_groups.list(
         WorkspaceGroupFilters(only=ids), include=READ_INCLUDES, per_page=200
     )
-    return {group.id: group for group in page.records}
+    # Kantata documents no custom_field_values include on groups: read the values as
+    # documented wherever the answer does not prove it holds them.
+    return {group.id: group for group in with_custom_values(client, page.records)}
 
 
 @dataclass
