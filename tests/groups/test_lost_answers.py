@@ -22,9 +22,14 @@ from tests.sandbox_harness import unique_name
 pytestmark = pytest.mark.django_db
 
 
+# The reads before a write: the group, then its custom field values.
+READS_BEFORE_A_WRITE = 2
+
+
 def _garble_second_call(sandbox, token: str) -> None:
-    """The next call answers as usual (a 1 ms wait), the one after runs and is garbled."""
-    sandbox.fault(token, kind="delay", delay_ms=1)
+    """The reads before the write answer as usual (a 1 ms wait); the write runs and its
+    answer is garbled."""
+    sandbox.fault(token, kind="delay", delay_ms=1, count=READS_BEFORE_A_WRITE)
     sandbox.fault(token, kind="malformed")
 
 
@@ -44,11 +49,8 @@ def test_an_update_whose_answer_is_garbled_is_read_back_and_saved(
             opened_updated_at=group.updated_at,
         )
 
-    assert [c.method for c in calls.calls] == [
-        "GET",
-        "PUT",
-        "GET",
-    ]  # the check, the write, the read-back
+    # The check (the group, its values), the write, the read-back: nothing written twice.
+    assert [c.method for c in calls.calls] == ["GET", "GET", "PUT", "GET"]
     assert result.written and result.group.email == "after@example.test"
     assert stored(kantata, group.id).email == "after@example.test"
     entry = group_entries().get()
