@@ -1,11 +1,12 @@
-"""Choices posted in another order than Kantata holds them are no change: one call (the
-check), no write, no audit entry (issue 14, tests that must exist)."""
+"""Choices posted in another order than Kantata holds them are no change: the check (the
+group and its values), no write, no audit entry (issue 14, tests that must exist)."""
 
 import pytest
 from django.http import QueryDict
 
 from kantata_admin.groups.changes import GroupValues
 from kantata_admin.groups.custom_inputs import shown_token
+from kantata_admin.groups.custom_value_reads import group_with_custom_values
 from kantata_admin.groups.forms import GroupForm
 from kantata_admin.groups.selectors import group_custom_fields
 from kantata_admin.groups.services import workspace_group_update
@@ -22,8 +23,11 @@ def test_choices_posted_in_another_order_are_no_change(kantata, editor, group):
     kantata.custom_field_values.create(
         [CustomFieldValueInput(group.id, services.id, [int(first), int(third)])]
     )
-    group = kantata.workspace_groups.get(
-        group.id, include=["workspaces", "external_references", "custom_field_values"]
+    group = group_with_custom_values(
+        kantata,
+        kantata.workspace_groups.get(
+            group.id, include=["workspaces", "external_references", "custom_field_values"]
+        ),
     )
     posted = QueryDict(mutable=True)
     posted.update(
@@ -49,6 +53,7 @@ def test_choices_posted_in_another_order_are_no_change(kantata, editor, group):
             opened_updated_at=group.updated_at,
         )
 
-    assert [c.method for c in calls.calls] == ["GET"]
+    # The check: the group, and its values (Kantata documents no include of them).
+    assert [c.method for c in calls.calls] == ["GET", "GET"]
     assert not result.written
     assert not group_entries().exists()
