@@ -15,7 +15,7 @@ def custom_field(client: KantataClient, value_type: str):
 
 
 def acme_groups(client: KantataClient, count: int) -> list[WorkspaceGroup]:
-    groups = list(client.workspace_groups.iter_all(include=["custom_field_values"]))
+    groups = list(client.workspace_groups.iter_all())
     assert len(groups) >= count, f"the sandbox has only {len(groups)} groups"
     return groups[:count]
 

@@ -127,11 +127,9 @@ def test_delete_then_revert_recreates_with_new_ids(starter, api, fresh_groups):
     item = revert.items.get()
     assert item.state == ItemState.DONE and item.new_group_id and item.new_group_id != group.id
     assert "new group" in item.note
-    again = api.workspace_groups.get(item.new_group_id, include=["custom_field_values"])
+    again = api.workspace_groups.get(item.new_group_id)
     assert again.name == group.name
-    assert [v.value for v in again.custom_field_values if v.custom_field_id == field.id] == [
-        "Keep me"
-    ]
+    assert values_of(api, [again.id], field.id) == {again.id: ["Keep me"]}
     api.workspace_groups.delete(again.id)
 
 
