@@ -30,6 +30,7 @@ from kantata_admin.bulk.writing import (
     Interrupted,
     decide,
     failure,
+    fields_to_read,
     is_transient,
     read_groups,
 )
@@ -167,7 +168,7 @@ def _step(job: BulkJob, worker_id: str) -> Step:
         return Step.FINISHED
     try:
         ids = [i.group_id for i in items if not i.patch.get("recreate")]
-        groups = read_groups(client, ids) if ids else {}
+        groups = read_groups(client, ids, field_ids=fields_to_read(items)) if ids else {}
     except AuthenticationError:
         return _pause(job)
     except KantataError as error:

@@ -13,7 +13,6 @@ from django.http import QueryDict
 
 from kantata_admin.bulk.changes import Patch, project, same, target
 from kantata_admin.bulk.services import MAX_GROUPS
-from kantata_admin.groups.custom_value_reads import with_custom_values
 from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.filtering import GroupFilterForm
 from kantata_admin.kantata import KantataClient, WorkspaceGroup, WorkspaceGroupFilters
@@ -21,8 +20,6 @@ from kantata_admin.kantata import KantataClient, WorkspaceGroup, WorkspaceGroupF
 PREVIEW_ROWS = 20
 TOKEN_MAX_AGE = 3600
 READ_INCLUDES = ("workspaces", "custom_field_values")
-# Groups whose values one documented read asks for (their ids go in the query string).
-VALUES_CHUNK = 200
 
 
 class SelectionRefused(ValueError):
@@ -36,7 +33,7 @@ def _read(client: KantataClient, ids: list[str]) -> list[WorkspaceGroup]:
         page = client.workspace_groups.list(
             WorkspaceGroupFilters(only=chunk), include=READ_INCLUDES, per_page=200
         )
-        found.update((g.id, g) for g in with_custom_values(client, page.records))
+        found.update((g.id, g) for g in page.records)
     return [found[i] for i in ids if i in found]
 
 
@@ -64,18 +61,7 @@ def freeze(
         selection = {"ids": wanted, "count": len(groups)}
     if len(groups) > MAX_GROUPS:
         raise SelectionRefused(f"A job takes at most {MAX_GROUPS:,} groups: narrow the filters.")
-    if filter_query is not None:
-        groups = _with_values(client, groups)
     return groups, selection
-
-
-def _with_values(client: KantataClient, groups: list[WorkspaceGroup]) -> list[WorkspaceGroup]:
-    """The walked groups with their custom field values, read 200 groups a request."""
-    return [
-        group
-        for start in range(0, len(groups), VALUES_CHUNK)
-        for group in with_custom_values(client, groups[start : start + VALUES_CHUNK])
-    ]
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from kantata_admin.bulk.actions import ACTIONS, ActionRefused, describe, patch_f
 from kantata_admin.bulk.forms import ActionChoiceForm, BulkActionForm
 from kantata_admin.bulk.models import BulkJob
 from kantata_admin.bulk.selection import (
+    PREVIEW_ROWS,
     SelectionRefused,
     editable,
     freeze,
@@ -33,6 +34,7 @@ from kantata_admin.bulk.selection import (
 )
 from kantata_admin.connections.services import client_and_connection
 from kantata_admin.groups import selectors
+from kantata_admin.groups.custom_value_reads import with_custom_values
 from kantata_admin.groups.problems import upstream_problem
 from kantata_admin.kantata import AuthenticationError, KantataError
 from kantata_admin.permissions import editor_required
@@ -103,6 +105,8 @@ def bulk_preview(request: HttpRequest) -> HttpResponse:
             custom_fields=context["custom_fields"],
         )
         can_edit = editable(context["client"], groups)
+        # The shown rows with their values (read the documented way where needed).
+        shown = with_custom_values(context["client"], groups[:PREVIEW_ROWS])
     except AuthenticationError:
         raise
     except KantataError as error:
@@ -111,7 +115,7 @@ def bulk_preview(request: HttpRequest) -> HttpResponse:
     except (ActionRefused, SelectionRefused) as refused:
         context["refusal"] = str(refused)
         return render(request, "bulk/new.html", context, status=400)
-    rows = preview_rows(groups, patch, can_edit)
+    rows = preview_rows(shown, patch, can_edit)
     token = sign(
         request.user.pk,
         {

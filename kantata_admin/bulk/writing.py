@@ -63,13 +63,24 @@ def failure(error: KantataError) -> ItemResult:
     )
 
 
-def read_groups(client: KantataClient, ids: list[str]) -> dict[str, WorkspaceGroup]:
+def read_groups(
+    client: KantataClient, ids: list[str], *, field_ids: list[str] | None
+) -> dict[str, WorkspaceGroup]:
+    """The groups, with their values of `field_ids` (all, when None) read the documented
+    way where the groups' answer does not hold them (custom_value_reads)."""
     page = client.workspace_groups.list(
         WorkspaceGroupFilters(only=ids), include=READ_INCLUDES, per_page=200
     )
-    # Kantata documents no custom_field_values include on groups: read the values as
-    # documented wherever the answer does not prove it holds them.
-    return {group.id: group for group in with_custom_values(client, page.records)}
+    groups = with_custom_values(client, page.records, field_ids=field_ids)
+    return {group.id: group for group in groups}
+
+
+def fields_to_read(items: list[BulkItem]) -> list[str] | None:
+    """The custom fields a batch compares: those its patches name (all for a delete,
+    whose item keeps every value for a revert)."""
+    if any(item.patch.get("delete") for item in items):
+        return None
+    return list(dict.fromkeys(fid for item in items for fid in item.patch.get("custom", {})))
 
 
 @dataclass

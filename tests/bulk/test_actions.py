@@ -129,7 +129,6 @@ def test_delete_then_revert_recreates_with_new_ids(starter, api, fresh_groups):
     assert "new group" in item.note
     again = api.workspace_groups.get(item.new_group_id)
     assert again.name == group.name
-    # Values read as Kantata documents (groups take no custom_field_values include).
     assert values_of(api, [again.id], field.id) == {again.id: ["Keep me"]}
     api.workspace_groups.delete(again.id)
 
