@@ -142,9 +142,8 @@ class Batch:
                 raise Interrupted("the job is being cancelled")
             self._write_group(d)
         self._create_values([d for d in pending if d.item.pk not in self.results])
-        for d in pending:
-            if d.item.pk not in self.results:
-                self._change_values(d)
+        self._update_values([d for d in pending if d.item.pk not in self.results])
+        self._clear_values([d for d in pending if d.item.pk not in self.results])
         for d in pending:
             self.results.setdefault(d.item.pk, self._success(d))
 
@@ -226,41 +225,82 @@ class Batch:
             self.client.custom_field_values.create(inputs)
         except AuthenticationError:
             raise
-        except ValidationFailed as error:
-            # Kantata refuses a create whole, naming the wrong values by index: those
-            # items fail, the others are sent once more on their own.
-            wrong = {d.index for d in error.details if d.index is not None}
-            for index in wrong & set(range(len(chunk))):
-                d, _ = chunk[index]
-                message = "; ".join(x.message for x in error.details if x.index == index)
-                self.results[d.item.pk] = ItemResult(
-                    ItemState.FAILED, error=message, request_id=error.request_id or ""
-                )
-            rest = [c for i, c in enumerate(chunk) if i not in wrong]
-            if not wrong:
-                for d, _ in chunk:
-                    self.results[d.item.pk] = failure(error)
-            elif again and rest:
-                self._create_chunk(rest, again=False)
         except KantataError as error:
-            if is_transient(error):
-                raise Interrupted(str(error)) from error
-            for d, _ in chunk:
-                self.results[d.item.pk] = failure(error)
+            rest = self._refused([d for d, _ in chunk], error)
+            if again and rest:
+                self._create_chunk([chunk[i] for i in rest], again=False)
 
-    def _change_values(self, d: Decision) -> None:
-        held = self._held(d)
-        for fid, value in d.item.patch.get("custom", {}).items():
-            if fid not in held or d.item.patch.get("recreate"):
-                continue
-            if value is None:
-                call = lambda v=held[fid]: self._clear(v)  # noqa: E731
-            else:
-                call = lambda v=held[fid], f=fid: self.client.custom_field_values.update(  # noqa: E731
-                    v, typed_for(d.item.patch, f)
-                )
-            if not self._guarded(d.item, call):
-                return
+    def _refused(self, decisions: list[Decision], error: KantataError) -> list[int]:
+        """Record a many-value request's refusal; the positions worth sending once more.
+
+        Kantata refuses such a request whole, naming the wrong values by index: those items
+        fail and the others may go again on their own. A refusal naming none fails them
+        all; a transient failure stops the batch."""
+        if is_transient(error):
+            raise Interrupted(str(error)) from error
+        wrong = set()
+        if isinstance(error, ValidationFailed):
+            wrong = {x.index for x in error.details if x.index is not None}
+            wrong &= set(range(len(decisions)))
+        for index in wrong:
+            message = "; ".join(x.message for x in error.details if x.index == index)
+            self.results[decisions[index].item.pk] = ItemResult(
+                ItemState.FAILED, error=message, request_id=error.request_id or ""
+            )
+        if not wrong:
+            for d in decisions:
+                self.results[d.item.pk] = failure(error)
+            return []
+        return [i for i in range(len(decisions)) if i not in wrong]
+
+    def _held_changes(
+        self, decisions: list[Decision], *, clearing: bool
+    ) -> list[tuple[Decision, str, str]]:
+        """(decision, field id, id of the value held) for every held value the batch
+        gives a new value (or, `clearing`, removes)."""
+        return [
+            (d, fid, held[fid])
+            for d in decisions
+            if d.group is not None and not d.item.patch.get("recreate")
+            for held in [self._held(d)]
+            for fid, value in d.item.patch.get("custom", {}).items()
+            if fid in held and (value is None) == clearing
+        ]
+
+    def _update_values(self, decisions: list[Decision]) -> None:
+        """Held values get their new ones in Kantata's bulk update, 100 a request."""
+        changes = self._held_changes(decisions, clearing=False)
+        for chunk in batched(changes, VALUE_CREATE_CAP, strict=False):
+            self._update_chunk(list(chunk), again=True)
+
+    def _update_chunk(self, chunk: list[tuple[Decision, str, str]], *, again: bool) -> None:
+        try:
+            self.client.custom_field_values.update_many(
+                (value_id, typed_for(d.item.patch, fid)) for d, fid, value_id in chunk
+            )
+        except AuthenticationError:
+            raise
+        except KantataError as error:
+            rest = self._refused([d for d, _, _ in chunk], error)
+            if again and rest:
+                self._update_chunk([chunk[i] for i in rest], again=False)
+
+    def _clear_values(self, decisions: list[Decision]) -> None:
+        """Held values are removed with Kantata's bulk delete, 100 ids a request."""
+        clears = self._held_changes(decisions, clearing=True)
+        for chunk in batched(clears, VALUE_CREATE_CAP, strict=False):
+            try:
+                self.client.custom_field_values.delete_many([v for _, _, v in chunk])
+            except AuthenticationError:
+                raise
+            except KantataError as error:
+                if is_transient(error):
+                    raise Interrupted(str(error)) from error
+                # All or nothing: a value cleared elsewhere meanwhile (or one refused)
+                # fails the request whole, so each goes on its own.
+                for d, _, value_id in chunk:
+                    if d.item.pk not in self.results:
+                        self._guarded(d.item, lambda v=value_id: self._clear(v))
 
     def _clear(self, value_id: str) -> None:
         with contextlib.suppress(NotFound):  # cleared elsewhere already
