@@ -16,8 +16,10 @@ from kantata_admin.settings import *  # noqa: F403
 from kantata_admin.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "kantata_admin.sandbox"]
-# The sandbox's own knobs, which its code reads from settings.
-KANTATA_SANDBOX_RATE_LIMIT = sandbox_settings.KANTATA_SANDBOX_RATE_LIMIT
-KANTATA_SANDBOX_TOKEN_TTL = sandbox_settings.KANTATA_SANDBOX_TOKEN_TTL
-KANTATA_SANDBOX_LATENCY_MS = sandbox_settings.KANTATA_SANDBOX_LATENCY_MS
-KANTATA_SANDBOX_GROUP_VALUES_INCLUDE = sandbox_settings.KANTATA_SANDBOX_GROUP_VALUES_INCLUDE
+# The sandbox's own knobs, which its code reads from settings: every KANTATA_SANDBOX_*
+# setting of its settings module (a list copied by hand missed one a new test then read).
+globals().update(
+    (name, value)
+    for name, value in vars(sandbox_settings).items()
+    if name.startswith("KANTATA_SANDBOX_")
+)
