@@ -8,13 +8,13 @@ read-only and never sent."""
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from kantata_admin.connections.oauth import TokenGrant
 from kantata_admin.connections.services import connection_save_checked
 from kantata_admin.groups.custom_inputs import input_name, shown_token
 from kantata_admin.kantata import CustomFieldValueInput, KantataClient, track_calls
+from tests.conftest import clear_cache
 from tests.groups.browse_fixtures import listed_ids
 from tests.groups.edit_fixtures import FAST_RETRIES
 from tests.sandbox_harness import ADMIN_EMAIL, EDITOR_EMAIL, unique_name
@@ -31,7 +31,7 @@ def server(request, settings):
     server = request.getfixturevalue(SERVERS[request.param])
     settings.KANTATA_API_URL = server.api_url
     settings.KANTATA_OAUTH_URL = server.oauth_url
-    cache.clear()
+    clear_cache()  # this run's keys only: cache.clear() is FLUSHDB on Redis
     return server
 
 
@@ -143,7 +143,7 @@ def test_a_field_the_member_may_not_change_is_read_only_and_never_sent(
     (`write_access`); a project lead sees it read-only with the reason, and a save
     sends only the fields they may change."""
     settings.KANTATA_API_URL = sandbox.api_url
-    cache.clear()
+    clear_cache()  # this run's keys only: cache.clear() is FLUSHDB on Redis
     api = KantataClient(sandbox.token(ADMIN_EMAIL), base_url=sandbox.api_url)
     fields = {field.name: field for field in api.custom_fields.list()}
     start, tier = fields["Contract start"], fields["Account tier"]
