@@ -93,6 +93,7 @@ def faults(request: HttpRequest, token: AccessToken, body: dict) -> HttpResponse
         remaining=_positive(body, "count", 1, MAX_FAULT_COUNT) or 1,
         retry_after=_positive(body, "retry_after", None, MAX_RETRY_AFTER),
         delay_ms=_positive(body, "delay_ms", 0, MAX_DELAY_MS),
+        before_work=body.get("before_work") is True,
     )
     return KantataJsonResponse(
         {
@@ -101,6 +102,7 @@ def faults(request: HttpRequest, token: AccessToken, body: dict) -> HttpResponse
             "count": fault.remaining,
             "retry_after": fault.retry_after,
             "delay_ms": fault.delay_ms,
+            "before_work": fault.before_work,
         },
         status=201,
     )

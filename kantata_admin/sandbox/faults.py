@@ -42,8 +42,10 @@ def take(token: AccessToken) -> Fault | None:
         return fault
 
 
-def answer_instead(fault: Fault) -> HttpResponse | None:
+def answer_instead(request: HttpRequest, fault: Fault) -> HttpResponse | None:
     """For faults that replace the handler: the answer to send without running it."""
+    if fault.before_work and fault.kind in (Kind.DROP, Kind.MALFORMED):
+        return spoil(request, fault, system_error(503, "Not run."))
     if fault.kind == Kind.TOO_MANY_REQUESTS:
         headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
         return system_error(429, "Rate limit exceeded: too many requests.", headers=headers)

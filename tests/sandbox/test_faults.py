@@ -99,6 +99,20 @@ def test_a_malformed_fault_answers_broken_json(sandbox, fresh_token):
         response.json()
 
 
+@pytest.mark.parametrize("kind", ["malformed", "drop"])
+def test_a_fault_before_the_work_loses_the_answer_and_does_nothing(sandbox, fresh_token, kind):
+    name = f"Never made {uuid.uuid4().hex[:8]}"
+    sandbox.fault(fresh_token, kind=kind, before_work=True)
+    with pytest.raises((requests.JSONDecodeError, requests.ConnectionError)):
+        requests.post(
+            f"{sandbox.api_url}/workspace_groups.json",
+            json={"workspace_group": {"name": name}},
+            headers={"Authorization": f"Bearer {fresh_token}"},
+            timeout=10,
+        ).json()
+    assert groups(sandbox, fresh_token, params={"matching": name}).json()["count"] == 0
+
+
 @pytest.mark.parametrize(
     "body",
     [{"kind": "explode"}, {"kind": "429", "count": -1}, {"kind": "delay", "delay_ms": "soon"}],

@@ -119,7 +119,7 @@ def api_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
         if limited is not None:
             return limited
         fault = faults.take(token)
-        if fault is not None and (instead := faults.answer_instead(fault)) is not None:
+        if fault is not None and (instead := faults.answer_instead(request, fault)) is not None:
             return instead
         try:
             response = view(request, ApiContext(request, token.user), *args, **kwargs)

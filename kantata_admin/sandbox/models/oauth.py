@@ -73,6 +73,9 @@ class Fault(models.Model):
     remaining = models.PositiveIntegerField(default=1)
     retry_after = models.PositiveIntegerField(null=True, blank=True)
     delay_ms = models.PositiveIntegerField(default=0)
+    # A drop or malformed answer sent instead of running the call: the answer is lost and
+    # nothing was done (by default the call runs first and only its answer is lost).
+    before_work = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
