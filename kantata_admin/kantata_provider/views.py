@@ -16,16 +16,8 @@ from allauth.socialaccount.providers.oauth2.views import (
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-# The flow's failures live with the connection code that handles them; named here too.
-from kantata_admin.connections.oauth_flow import (  # noqa: F401
-    CodeRefused,
-    FlowFailed,
-    IdentityUnavailable,
-    KantataOAuth2Client,
-    TokenEndpointUnreachable,
-    TokenRequestRefused,
-    kantata_identity,
-)
+# The flow's failures live with the connection code that handles them.
+from kantata_admin.connections.oauth_flow import KantataOAuth2Client, kantata_identity
 
 
 class KantataOAuth2Adapter(OAuth2Adapter):

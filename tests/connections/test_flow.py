@@ -4,11 +4,10 @@ ends on the Kantata OX page with a plain message, nothing stored, no 500."""
 import pytest
 from allauth.socialaccount.models import SocialAccount
 
-from kantata_admin.connections import adapter, crypto
+from kantata_admin.connections import adapter, crypto, oauth_flow
 from kantata_admin.connections.models import KantataConnection
 from kantata_admin.connections.services import client_for, client_with_token
 from kantata_admin.kantata import AuthenticationError
-from kantata_admin.kantata_provider import views as provider_views
 from tests.sandbox_harness import ADMIN_EMAIL, EDITOR_EMAIL
 
 
@@ -96,7 +95,7 @@ def test_a_reused_code_is_refused(flow, viewer, editor, login):
     login(editor)
     second = flow.start()
     response = flow.callback({"code": used["code"], "state": second["state"]})
-    _ends_on_the_page_saying(flow, response, provider_views.CodeRefused.user_message)
+    _ends_on_the_page_saying(flow, response, oauth_flow.CodeRefused.user_message)
     _nothing_stored(editor)
 
 
@@ -106,7 +105,7 @@ def test_an_expired_code_is_refused(flow, viewer, login):
     values = flow.approve(ADMIN_EMAIL)
     flow.sandbox.advance_clock(6 * 60)  # the sandbox's codes live 5 minutes
     response = flow.callback(values)
-    _ends_on_the_page_saying(flow, response, provider_views.CodeRefused.user_message)
+    _ends_on_the_page_saying(flow, response, oauth_flow.CodeRefused.user_message)
     _nothing_stored(viewer)
 
 
@@ -121,7 +120,7 @@ def test_a_token_endpoint_error_is_refused(flow, viewer, login, settings):
         }
     }
     response = flow.callback(values)
-    _ends_on_the_page_saying(flow, response, provider_views.TokenRequestRefused.user_message)
+    _ends_on_the_page_saying(flow, response, oauth_flow.TokenRequestRefused.user_message)
     _nothing_stored(viewer)
 
 
@@ -131,7 +130,7 @@ def test_a_token_endpoint_that_is_down_is_reported(flow, viewer, login, settings
     values = flow.approve(ADMIN_EMAIL)
     settings.KANTATA_OAUTH_URL = "http://127.0.0.1:9/sandbox"  # nothing listens on port 9
     response = flow.callback(values)
-    _ends_on_the_page_saying(flow, response, provider_views.TokenEndpointUnreachable.user_message)
+    _ends_on_the_page_saying(flow, response, oauth_flow.TokenEndpointUnreachable.user_message)
     _nothing_stored(viewer)
 
 
@@ -142,7 +141,7 @@ def test_users_me_failing_is_reported(flow, viewer, login, settings, api_url):
     values = flow.approve(ADMIN_EMAIL)
     settings.KANTATA_API_URL = api_url.format(sandbox=flow.sandbox.url)
     response = flow.callback(values)
-    _ends_on_the_page_saying(flow, response, provider_views.IdentityUnavailable.user_message)
+    _ends_on_the_page_saying(flow, response, oauth_flow.IdentityUnavailable.user_message)
     _nothing_stored(viewer)
 
 

@@ -6,6 +6,7 @@ since the sandbox retires the pair together)."""
 import pytest
 
 from kantata_admin.audit.models import Action, AuditEntry
+from kantata_admin.connections import oauth_flow
 from kantata_admin.connections.models import KantataConnection
 from kantata_admin.connections.oauth import TokenGrant
 from kantata_admin.connections.services import (
@@ -14,7 +15,6 @@ from kantata_admin.connections.services import (
     connection_save_checked,
 )
 from kantata_admin.kantata import AuthenticationError
-from kantata_admin.kantata_provider import views as provider_views
 from tests.sandbox_harness import ADMIN_EMAIL
 
 
@@ -35,8 +35,8 @@ def test_every_token_endpoint_refusal_says_tell_a_team_admin(
 
     assert [c.form["grant_type"] for c in recorder.calls] == ["authorization_code"]
     page = flow.land(response).content.decode()
-    assert provider_views.TokenRequestRefused.user_message in page
-    assert "tell a team admin" in provider_views.TokenRequestRefused.user_message
+    assert oauth_flow.TokenRequestRefused.user_message in page
+    assert "tell a team admin" in oauth_flow.TokenRequestRefused.user_message
     assert not KantataConnection.objects.filter(user=viewer).exists()
 
 
@@ -48,7 +48,7 @@ def test_a_spent_code_says_connect_again(flow, token_endpoint, viewer, login):
 
     page = flow.land(flow.callback(values)).content.decode()
 
-    assert provider_views.CodeRefused.user_message in page
+    assert oauth_flow.CodeRefused.user_message in page
 
 
 def test_disconnect_revokes_both_the_access_and_the_refresh_token(

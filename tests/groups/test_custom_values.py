@@ -15,6 +15,7 @@ from kantata_admin.groups.changes import GroupValues
 from kantata_admin.groups.custom_inputs import shown_token
 from kantata_admin.groups.custom_value_reads import group_with_custom_values
 from kantata_admin.groups.forms import GroupForm
+from kantata_admin.groups.problems import values_problem
 from kantata_admin.groups.selectors import group_custom_fields
 from kantata_admin.groups.services import (
     ValuesNotSaved,
@@ -22,7 +23,6 @@ from kantata_admin.groups.services import (
     workspace_group_delete,
     workspace_group_update,
 )
-from kantata_admin.groups.write_problems import values_problem
 from kantata_admin.kantata import CustomFieldValueInput, Money, track_calls
 from tests.groups.edit_fixtures import group_entries, stored
 
