@@ -18,7 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from kantata_admin.groups.list_state import LIST_PARAM, carry
 from kantata_admin.kantata import ExternalReference, Workspace, WorkspaceGroup
+
+# The id of the element that says why write controls are unavailable (list.html draws it).
+REFUSAL_REASON_ID = "write-refusal-reason"
 
 # A bare host name ("acme.example.com/path") is linked as https; anything else that is not
 # http(s) stays text, so a stored `javascript:` address can never become a link.
@@ -132,31 +136,46 @@ _ANY_ID = 987654321012
 
 @dataclass(frozen=True)
 class _PerGroup:
-    """One URL pattern, reversed once, for every row of a table."""
+    """One URL pattern, reversed once, for every row of a table; `carried` is the list's
+    state (`?_list=…`) the link takes along, or ""."""
 
     before: str
     after: str
+    carried: str = ""
 
     @classmethod
-    def reverse(cls, name: str) -> _PerGroup:
+    def reverse(cls, name: str, carried: str = "") -> _PerGroup:
         before, after = reverse(name, args=[_ANY_ID]).split(str(_ANY_ID))
-        return cls(before, after)
+        return cls(before, after, carried)
 
     def __call__(self, group: WorkspaceGroup) -> str:
+        return f"{self.before}{group.id}{self.after}{self.carried}"
+
+    def bare(self, group: WorkspaceGroup) -> str:
+        """The URL without the list's state (a form carries it in a hidden input)."""
         return f"{self.before}{group.id}{self.after}"
 
 
 @dataclass(frozen=True)
 class RowUrls:
-    """The links of a row (a page draws 20 to 200): reversed once per table."""
+    """The links of a row (a page draws 20 to 200): reversed once per table. Each carries
+    the list's query string (`list_query`), so the page it opens leads back to this list."""
 
     detail: _PerGroup
     edit: _PerGroup
     delete: _PerGroup
+    list_query: str = ""
 
     @classmethod
-    def build(cls) -> RowUrls:
-        return cls(*(_PerGroup.reverse(f"groups:{name}") for name in ("detail", "edit", "delete")))
+    def build(cls, list_query: str = "") -> RowUrls:
+        carried = carry("", list_query)
+        return cls(
+            *(
+                _PerGroup.reverse(f"groups:{name}", carried)
+                for name in ("detail", "edit", "delete")
+            ),
+            list_query=list_query,
+        )
 
 
 class DrawnColumn(Protocol):
@@ -177,20 +196,21 @@ def _cells_html(group: WorkspaceGroup, columns: Sequence[DrawnColumn], urls: Row
     )
 
 
-def _select_html(group: WorkspaceGroup) -> str:
+def _select_html(group: WorkspaceGroup, *, refused: bool = False) -> str:
     """The row's checkbox for bulk changes; it belongs to the bulk controls' form."""
+    unavailable = f' disabled aria-describedby="{REFUSAL_REASON_ID}"' if refused else ""
     return (
         '<td class="row-select"><input type="checkbox" name="ids"'
         f' value="{_e(group.id)}" form="bulk-select"'
-        f' aria-label="Select {_e(group.name)}"></td>'
+        f' aria-label="Select {_e(group.name)}"{unavailable}></td>'
     )
 
 
 def _actions_html(group: WorkspaceGroup, urls: RowUrls) -> str:
     """Edit and delete, for members who may change groups. Without JavaScript, Delete opens
     the confirmation page (a GET carrying no token); with htmx it asks, posts, and the row
-    leaves."""
-    name, edit, delete = _e(group.name), _e(urls.edit(group)), _e(urls.delete(group))
+    leaves. Both carry the list's state: the link in its address, the form in `_list`."""
+    name, edit, delete = _e(group.name), _e(urls.edit(group)), _e(urls.delete.bare(group))
     return (
         '<td class="row-actions" data-label="Actions">\n'
         f'  <a class="button small" href="{edit}" aria-label="Edit {name}">Edit</a>\n'
@@ -199,24 +219,56 @@ def _actions_html(group: WorkspaceGroup, urls: RowUrls) -> str:
         '        hx-push-url="false" hx-confirm="Delete the workspace group'
         f' “{name}”? This cannot be undone here.">\n'
         f'    <input type="hidden" name="name" value="{name}">\n'
-        '    <button type="submit" class="button small danger"'
+        + (
+            f'    <input type="hidden" name="{LIST_PARAM}" value="{_e(urls.list_query)}">\n'
+            if urls.list_query
+            else ""
+        )
+        + '    <button type="submit" class="button small danger"'
         f' aria-label="Delete {name}">Delete</button>\n'
         "  </form>\n"
         "</td>"
     )
 
 
+def _refused_actions_html(group: WorkspaceGroup) -> str:
+    """Edit and delete while Kantata refuses this member's writes: shown, unavailable, and
+    described by the reason the page states once."""
+    name = _e(group.name)
+    described = f'aria-describedby="{REFUSAL_REASON_ID}"'
+    return (
+        '<td class="row-actions" data-label="Actions">\n'
+        f'  <span class="button small unavailable" role="link" aria-disabled="true" {described}'
+        f' aria-label="Edit {name}">Edit</span>\n'
+        f'  <button type="button" class="button small danger" disabled {described}'
+        f' aria-label="Delete {name}">Delete</button>\n'
+        "</td>"
+    )
+
+
 def rows_html(
-    groups: Sequence[WorkspaceGroup], columns: Sequence[DrawnColumn], *, can_edit: bool
+    groups: Sequence[WorkspaceGroup],
+    columns: Sequence[DrawnColumn],
+    *,
+    can_edit: bool,
+    list_query: str = "",
+    writes_refused: bool = False,
 ) -> SafeString:
-    """The table's body rows: every value escaped, the links reversed once."""
-    urls = RowUrls.build()
+    """The table's body rows: every value escaped, the links reversed once. `list_query` is
+    the list's query string, carried by every link that leaves the list; `writes_refused`
+    draws the write controls unavailable (Kantata refused this member's last write)."""
+    urls = RowUrls.build(list_query)
+
+    def controls(group: WorkspaceGroup) -> str:
+        if not can_edit:
+            return ""
+        if writes_refused:
+            return _select_html(group, refused=True) + _refused_actions_html(group)
+        return _select_html(group) + _actions_html(group, urls)
+
     return SafeString(
         "\n".join(
-            "<tr>"
-            + (_select_html(group) + _actions_html(group, urls) if can_edit else "")
-            + _cells_html(group, columns, urls)
-            + "</tr>"
+            "<tr>" + controls(group) + _cells_html(group, columns, urls) + "</tr>"
             for group in groups
         )
     )

@@ -164,13 +164,16 @@ def with_params(params: QueryDict, **changes: Any) -> str:
 @dataclass
 class GroupTable:
     """One page of groups laid out for the list template: `params` are the list's query
-    (for its sort and page links), `can_edit` draws each row's actions."""
+    (for its sort and page links, and carried by its row links), `can_edit` draws each
+    row's actions."""
 
     page: Page[WorkspaceGroup]
     query: ListQuery
     params: QueryDict = field(default_factory=QueryDict)
     can_edit: bool = False
     list_url: str = ""
+    # Kantata refused this member's last write: the row controls are drawn unavailable.
+    writes_refused: bool = False
     columns: list[Column] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -178,7 +181,13 @@ class GroupTable:
 
     @property
     def rows_html(self) -> SafeString:
-        return rows_html(self.page.records, self.columns, can_edit=self.can_edit)
+        return rows_html(
+            self.page.records,
+            self.columns,
+            can_edit=self.can_edit,
+            list_query=self.params.urlencode(),
+            writes_refused=self.writes_refused,
+        )
 
     @property
     def head_html(self) -> SafeString:

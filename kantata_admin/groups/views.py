@@ -36,10 +36,11 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
 from kantata_admin.connections.services import client_and_connection, client_for
-from kantata_admin.groups import selectors
+from kantata_admin.groups import selectors, write_refusals
 from kantata_admin.groups.export import csv_chunks, export_filename
 from kantata_admin.groups.filtering import DEFAULT_ORDER, OPTION_NAMES, GroupFilterForm
 from kantata_admin.groups.handoffs import handed_over
+from kantata_admin.groups.list_state import carry
 from kantata_admin.groups.problems import Problem, problem_for, upstream_problem
 from kantata_admin.groups.table_html import safe_href
 from kantata_admin.groups.tables import GroupTable, export_columns, workspaces_in_order
@@ -125,13 +126,18 @@ def group_list(request: HttpRequest) -> HttpResponse:
         # A plain form submit sends every empty field: show the short address instead.
         return HttpResponseRedirect(_list_url(params))
 
-    client, account = member_client(request)
+    client, connection = client_and_connection(request.user)
+    account = selectors.account_key(connection)
     form, problem = _fields_and_form(client, account, params)
+    refusal = write_refusals.refusal_for(connection) if request.user.can_edit else None
     context = _list_context(params) | {
         "form": form,
         "problem": problem,
         "fragment": fragment,
         "account": account,
+        "write_refusal": refusal,
+        # Every link that leaves the list carries its state (list_state), "New group" too.
+        "new_group_url": carry(reverse("groups:create"), params.urlencode()),
     }
     if problem is None and form.is_valid():
         query = form.query()
@@ -145,7 +151,12 @@ def group_list(request: HttpRequest) -> HttpResponse:
                 context["filters_html"] = _filters_html(request, context)
                 page = pending.result()
             context["table"] = GroupTable(
-                page, query, params, can_edit=request.user.can_edit, list_url=context["list_url"]
+                page,
+                query,
+                params,
+                can_edit=request.user.can_edit,
+                list_url=context["list_url"],
+                writes_refused=refusal is not None,
             )
         except AuthenticationError:
             raise
@@ -154,6 +165,10 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
     if fragment:
         context["sort_control_html"] = _sort_control_html(request, context)
+        # "New group" sits outside the results: its carried list state is refreshed too.
+        context["new_group_html"] = render_to_string(
+            "groups/list.html#new_group", {**context, "oob": True}, request
+        )
         # htmx swaps only 2xx answers: the problem goes in the fragment, with status 200.
         response = render(request, "groups/list.html#results", context)
         return push_url(response, _list_url(params))

@@ -1,0 +1,147 @@
+"""The group list for daily team use (issue 18, the list's side), in Chromium at 1280 px and
+375 px: the list's state carried by every link that leaves it and a history that Back can
+walk (item 3), the column chooser (item 4), paging from the bottom of a long page (item 6),
+write controls Kantata refuses (item 9), and axe-core on the list, light and dark.
+
+An editor connected to the session sandbox (250 groups) as its administrator."""
+
+import re
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.test import Client
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from kantata_admin.groups import write_refusals
+from tests.sandbox_harness import ADMIN_EMAIL
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 812}
+VIEWPORTS = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
+
+
+@pytest.fixture
+def editor(make_member):
+    return make_member("editor")
+
+
+@pytest.fixture
+def connection(editor, connect):
+    return connect(editor, ADMIN_EMAIL)
+
+
+@pytest.fixture
+def open_list(browser: Browser, live_server, editor, connection, csp_violations) -> Iterator:
+    """`open_list(query, viewport=…, **context options)`: the list in a new tab, as the
+    editor, watched for anything the page's CSP blocks."""
+    client = Client()
+    client.force_login(editor, backend="django.contrib.auth.backends.ModelBackend")
+    contexts: list[BrowserContext] = []
+
+    def open_page(query: str = "", viewport=DESKTOP, **options) -> Page:
+        context = browser.new_context(viewport=viewport, **options)
+        contexts.append(context)
+        cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value}
+        context.add_cookies([{**cookie, "url": live_server.url}])
+        page = csp_violations(context.new_page())
+        page.goto(f"{live_server.url}/groups/{query}")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def carried(href: str | None) -> dict[str, list[str]]:
+    """The list state a link carries in `_list`, parsed."""
+    assert href, "the control is not a link"
+    (state,) = parse_qs(urlsplit(href).query)["_list"]
+    return parse_qs(state)
+
+
+def history_length(page: Page) -> int:
+    return page.evaluate("history.length")
+
+
+def results_settled(page: Page) -> None:
+    """Wait until no list request is in flight."""
+    page.wait_for_function("!document.querySelector('#results.htmx-request, .htmx-request')")
+
+
+# --- item 3: the list keeps its state --------------------------------------------------
+
+
+@VIEWPORTS
+def test_every_link_leaving_the_list_carries_its_state(open_list, viewport):
+    state = {"matching": ["a"], "order": ["name:desc"], "per_page": ["50"], "page": ["2"]}
+    page = open_list("?matching=a&order=name%3Adesc&per_page=50&page=2", viewport)
+    first_row = page.get_by_role("row").nth(1)
+    name_link = first_row.locator('td[data-label="Name"]').get_by_role("link")
+    assert carried(name_link.get_attribute("href")) == state
+    edit = first_row.get_by_role("link", name=re.compile("^Edit "))
+    assert carried(edit.get_attribute("href")) == state
+    delete_form = first_row.locator(
+        "form", has=page.get_by_role("button", name=re.compile("^Delete "))
+    )
+    assert parse_qs(delete_form.locator("input[name=_list]").input_value()) == state
+    assert carried(page.get_by_role("link", name="New group").get_attribute("href")) == state
+
+    # After the list changes in place, the links carry its new state.
+    page.get_by_label("Companies only").check()
+    expect(page).to_have_url(re.compile("companies_only=on"))
+    results_settled(page)
+    new_group = page.get_by_role("link", name="New group")
+    assert carried(new_group.get_attribute("href"))["companies_only"] == ["on"]
+    name_link = page.get_by_role("row").nth(1).locator('td[data-label="Name"]').get_by_role("link")
+    assert carried(name_link.get_attribute("href"))["companies_only"] == ["on"]
+    name_link.click()
+    expect(page).to_have_url(re.compile(r"/groups/\d+/\?_list="))
+
+
+# --- item 9: Kantata's permission and the dashboard's role agree -----------------------
+
+
+def test_write_controls_are_unavailable_with_the_reason_while_kantata_refuses(
+    open_list, connection
+):
+    write_refusals.remember_refusal(connection, "You are not allowed to edit groups.")
+    page = open_list("?per_page=20")
+    notice = page.locator("#write-refusal")
+    expect(notice).to_contain_text("Kantata OX lets your account read these groups but not")
+    expect(notice).to_contain_text("You are not allowed to edit groups.")
+    reason = page.locator("#write-refusal-reason")
+
+    new_group = page.get_by_role("link", name="New group")
+    expect(new_group).to_be_disabled()
+    assert new_group.get_attribute("href") is None
+    rows = page.get_by_role("row")
+    expect(rows).to_have_count(21)
+    for control in (
+        new_group,
+        rows.nth(1).get_by_role("link", name=re.compile("^Edit ")),
+        rows.nth(1).get_by_role("button", name=re.compile("^Delete ")),
+        rows.nth(20).get_by_role("button", name=re.compile("^Delete ")),
+        rows.nth(1).get_by_role("checkbox", name=re.compile("^Select ")),
+        page.get_by_role("button", name="Change ticked groups"),
+        page.get_by_role("link", name=re.compile("^Change all ")),
+    ):
+        expect(control).to_be_disabled()
+        expect(control).to_have_accessible_description(reason.inner_text())
+    assert page.locator("td.row-actions a[href]").count() == 0
+
+    # One notice, and a way to the form to find out whether Kantata has changed its mind.
+    expect(page.get_by_role("link", name="try anyway")).to_have_count(1)
+    page.get_by_role("link", name="try anyway").click()
+    expect(page).to_have_url(re.compile(r"/groups/new/"))
+
+    # A later successful write clears the memory: the controls are back.
+    write_refusals.clear_refusal(connection)
+    page.goto(page.url.split("/groups/")[0] + "/groups/?per_page=20")
+    expect(page.get_by_role("link", name="New group")).to_be_enabled()
+    expect(
+        page.get_by_role("row").nth(1).get_by_role("link", name=re.compile("^Edit "))
+    ).to_be_enabled()
+    expect(page.locator("#write-refusal")).to_have_count(0)
