@@ -20,7 +20,8 @@ from kantata_admin.connections.oauth import TokenGrant
 from kantata_admin.connections.services import connection_save_checked
 from tests.sandbox_harness import SandboxServer
 
-_GROUP_LINK = re.compile(r'<a href="/groups/(\d+)/">([^<]*)</a>')
+# A row's name links to the group's page, carrying the list's state (`?_list=…`) if any.
+_GROUP_LINK = re.compile(r'<a href="/groups/(\d+)/(?:\?_list=[^"]*)?">([^<]*)</a>')
 
 
 @dataclass
