@@ -67,8 +67,8 @@ def history_length(page: Page) -> int:
 
 
 def results_settled(page: Page) -> None:
-    """Wait until no list request is in flight."""
-    page.wait_for_function("!document.querySelector('#results.htmx-request, .htmx-request')")
+    """Wait until no list request is in flight (htmx marks the requesting element)."""
+    expect(page.locator(".htmx-request")).to_have_count(0)
 
 
 # --- item 3: the list keeps its state --------------------------------------------------
@@ -145,3 +145,39 @@ def test_write_controls_are_unavailable_with_the_reason_while_kantata_refuses(
         page.get_by_role("row").nth(1).get_by_role("link", name=re.compile("^Edit "))
     ).to_be_enabled()
     expect(page.locator("#write-refusal")).to_have_count(0)
+
+
+@VIEWPORTS
+def test_typing_a_name_adds_one_history_entry_and_back_leaves_the_search(open_list, viewport):
+    page = open_list("?order=name%3Aasc", viewport)
+    before = history_length(page)
+    search = page.get_by_label("Name contains")
+    # Slower than the list's 400 ms pause: each keystroke asks for (and draws) a list.
+    search.press_sequentially("bio", delay=900)
+    expect(page).to_have_url(re.compile(r"matching=bio"))
+    results_settled(page)
+    search.blur()  # the change event of leaving the box asks once more: still one entry
+    results_settled(page)
+    assert history_length(page) == before + 1
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/groups/\?order=name%3Aasc$"))
+    expect(page.get_by_label("Name contains")).to_have_value("")
+
+
+@VIEWPORTS
+def test_arrowing_through_the_sort_select_adds_one_history_entry(open_list, viewport):
+    page = open_list("?order=name%3Aasc", viewport)
+    before = history_length(page)
+    sort = page.get_by_label("Sort by")
+    sort.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+        page.wait_for_timeout(700)
+    expect(page).to_have_url(re.compile(r"order=created_at%3Aasc"))
+    results_settled(page)
+    assert history_length(page) == before + 1
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/groups/\?order=name%3Aasc$"))
+    expect(page.get_by_label("Sort by")).to_have_value("name:asc")
