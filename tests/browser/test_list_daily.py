@@ -3,7 +3,8 @@
 walk (item 3), the column chooser (item 4), paging from the bottom of a long page (item 6),
 write controls Kantata refuses (item 9), and axe-core on the list, light and dark.
 
-An editor connected to the session sandbox (250 groups) as its administrator."""
+An editor connected to the session sandbox (some 200 groups) as its administrator, with a token
+of its own."""
 
 import re
 from collections.abc import Iterator
@@ -13,8 +14,9 @@ import pytest
 from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from kantata_admin.connections.oauth import TokenGrant
+from kantata_admin.connections.services import connection_save_checked
 from kantata_admin.groups import write_refusals
-from tests.sandbox_harness import ADMIN_EMAIL
 
 pytestmark = pytest.mark.browser
 
@@ -29,8 +31,14 @@ def editor(make_member):
 
 
 @pytest.fixture
-def connection(editor, connect):
-    return connect(editor, ADMIN_EMAIL)
+def kantata_token(kantata_sandbox, fresh_token) -> str:
+    """The editor's own sandbox token: faults a test injects reach only its calls."""
+    return fresh_token
+
+
+@pytest.fixture
+def connection(editor, kantata_token):
+    return connection_save_checked(editor, TokenGrant(kantata_token))
 
 
 @pytest.fixture
@@ -181,3 +189,31 @@ def test_arrowing_through_the_sort_select_adds_one_history_entry(open_list, view
     page.go_back()
     expect(page).to_have_url(re.compile(r"/groups/\?order=name%3Aasc$"))
     expect(page.get_by_label("Sort by")).to_have_value("name:asc")
+
+
+# --- item 6: paging from the bottom of a long page --------------------------------------
+
+
+@VIEWPORTS
+def test_paging_from_the_bottom_shows_the_wait_and_the_next_page_from_its_top(
+    open_list, kantata_sandbox, kantata_token, viewport
+):
+    page = open_list("?per_page=50", viewport)
+    heading = page.get_by_role("heading", name=re.compile(r"^\d+ groups$"))
+    expect(heading).to_have_count(1)
+    page.get_by_role("navigation", name="Pages").scroll_into_view_if_needed()
+    page.keyboard.press("End")
+    expect(heading).not_to_be_in_viewport()
+
+    # Kantata takes its time with the next page: the member sees that it is coming.
+    kantata_sandbox.fault(kantata_token, kind="delay", delay_ms=1500)
+    page.get_by_role("navigation", name="Pages").get_by_role("link", name="Next").click()
+    loading = page.get_by_text("Loading…")
+    expect(loading).to_have_css("opacity", "1")
+    expect(loading).to_be_in_viewport()
+
+    expect(page.get_by_text(re.compile(r"^Showing 51\u2013100 of \d+\.$"))).to_be_visible()
+    expect(heading).to_be_in_viewport()
+    top = page.locator("#results").evaluate("e => e.getBoundingClientRect().top")
+    assert -1 <= top <= 1, top  # the results start at the top of the screen
+    expect(loading).to_have_css("opacity", "0")
