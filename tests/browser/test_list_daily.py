@@ -210,7 +210,11 @@ def test_paging_from_the_bottom_shows_the_wait_and_the_next_page_from_its_top(
     page.get_by_role("navigation", name="Pages").get_by_role("link", name="Next").click()
     loading = page.get_by_text("Loading…")
     expect(loading).to_have_css("opacity", "1")
-    expect(loading).to_be_in_viewport()
+    box, screen = loading.bounding_box(), page.viewport_size
+    # Measured while the answer is still on its way (not the next page's indicator).
+    expect(page.locator("#loading.htmx-request")).to_have_count(1, timeout=1)
+    assert box and screen and 0 <= box["y"] <= box["y"] + box["height"] <= screen["height"], box
+    assert 0 <= box["x"] <= box["x"] + box["width"] <= screen["width"], box
 
     expect(page.get_by_text(re.compile(r"^Showing 51\u2013100 of \d+\.$"))).to_be_visible()
     expect(heading).to_be_in_viewport()
