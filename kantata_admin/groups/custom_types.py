@@ -274,6 +274,20 @@ class ChoiceType(CustomType):
         return ", ".join(labels.get(choice, choice) for choice in typed)
 
 
+# A multiple choice of more than this many choices gets a box filtering them (static/js).
+FILTER_CHOICES_OVER = 8
+
+
+class ChoiceBoxes(forms.CheckboxSelectMultiple):
+    """A multiple choice as checkboxes in a fieldset (the form draws it, legend and all):
+    a plain click picks or unpicks one choice and leaves the others alone."""
+
+    def __init__(self, *args: Any, filterable: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Whether the page offers a box that narrows a long list of choices.
+        self.filterable = filterable
+
+
 class MultiChoiceType(ChoiceType):
     value_type = "multi"
 
@@ -283,8 +297,8 @@ class MultiChoiceType(ChoiceType):
                 label=spec.name,
                 required=False,
                 choices=spec.choices,
-                help_text="Hold Ctrl (⌘ on a Mac) to pick several or to unpick one.",
-                widget=forms.SelectMultiple(attrs={"size": min(max(len(spec.choices), 2), 6)}),
+                help_text="Tick every choice that applies.",
+                widget=ChoiceBoxes(filterable=len(spec.choices) > FILTER_CHOICES_OVER),
             )
         }
 

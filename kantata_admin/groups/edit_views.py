@@ -13,15 +13,18 @@ from datetime import datetime
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
+from kantata_admin.audit.models import Action, AuditEntry
 from kantata_admin.connections.errors import ConnectionRequired
 from kantata_admin.connections.models import KantataConnection
-from kantata_admin.connections.services import client_and_connection
-from kantata_admin.groups import field_access, selectors, services
+from kantata_admin.connections.services import client_and_connection, connection_for
+from kantata_admin.groups import field_access, list_state, selectors, services
 from kantata_admin.groups.changes import EDIT_INCLUDES, GROUP_FIELDS, GroupValues, custom_name
 from kantata_admin.groups.custom_value_reads import group_read
 from kantata_admin.groups.field_specs import CustomFieldSpec
@@ -29,18 +32,21 @@ from kantata_admin.groups.forms import GroupForm, opened_snapshot
 from kantata_admin.groups.handoffs import forget_draft, hand_over_to_detail, keep_draft, take_draft
 from kantata_admin.groups.picker_views import workspace_matches
 from kantata_admin.groups.problems import problem_for, status_for, values_problem
+from kantata_admin.groups.write_refusals import clear_refusal, refusal_for, remember_refusal
 from kantata_admin.kantata import (
     AuthenticationError,
     InvalidRequest,
     KantataClient,
     KantataError,
     NotFound,
+    PermissionDenied,
     ValidationFailed,
     WorkspaceGroup,
 )
 from kantata_admin.permissions import editor_required
 
-# The picker's Search button (the form's first): a post carrying it searches, never saves.
+# The picker's Search button: a post carrying it searches, never saves (the form's first
+# submit button is Save, so Enter in a field saves).
 SEARCH_BUTTON = "search_workspaces"
 # The event after which the group list draws its results again (templates/groups/list.html).
 GROUPS_CHANGED = "groups-changed"
@@ -58,6 +64,30 @@ FIELD_LABELS = {
 def _account_id(connection: KantataConnection) -> str:
     """The Kantata account the audit log files a change under ("" when Kantata gave none)."""
     return connection.account_id or ""
+
+
+def _note_write(connection: KantataConnection, error: KantataError | None = None) -> None:
+    """What a write taught about Kantata's permission for this connection: a 403 is
+    remembered (the pages then show the write controls as unavailable, with the reason);
+    any write that went through forgets an earlier one."""
+    if isinstance(error, PermissionDenied):
+        remember_refusal(connection, "; ".join(error.messages))
+    elif error is None:
+        clear_refusal(connection)
+
+
+def _page_context(request: HttpRequest) -> dict:
+    """What every page opened from the list shows: the way back to the list as the member
+    left it (`_list`), and Kantata's remembered refusal of their writes."""
+    return list_state.context(request) | {
+        "write_refusal": refusal_for(connection_for(request.user))
+    }
+
+
+def _to_detail(request: HttpRequest, group_id: str) -> HttpResponse:
+    """The group's page after a save, keeping the list's state for its links."""
+    url = reverse("groups:detail", args=[group_id])
+    return redirect(list_state.carry(url, list_state.list_query(request)))
 
 
 def _connected(request: HttpRequest) -> tuple[KantataClient, KantataConnection]:
@@ -112,7 +142,14 @@ def _form_page(
     status: int = 200,
     **extra,
 ) -> HttpResponse:
-    context = {"form": form, "group_id": group_id, "editing": group_id is not None, **extra}
+    context = {
+        "form": form,
+        "group_id": group_id,
+        "editing": group_id is not None,
+        "stored_name": form.stored_name(),
+        **_page_context(request),
+        **extra,
+    }
     return render(request, "groups/form.html", context, status=status)
 
 
@@ -148,17 +185,20 @@ def group_create(request: HttpRequest) -> HttpResponse:
         raise
     except services.ValuesNotSaved as partial:
         # The group exists: the member goes on from its edit form, everything kept.
+        _note_write(connection, partial.writes.failure)
         return _values_not_saved_page(request, partial, created=True)
     except ValidationFailed as error:
         form.add_upstream_errors(error)
         return _form_page(request, form, status=422)
     except KantataError as error:
+        _note_write(connection, error)
         form.add_error(None, str(problem_for(error, writing=True, doing="create")))
         return _form_page(request, form, status=status_for(error))
+    _note_write(connection)
     forget_draft(request)
     messages.success(request, f"Created “{group.name}”.")
     hand_over_to_detail(request, group)
-    return redirect("groups:detail", group.id)
+    return _to_detail(request, group.id)
 
 
 @never_cache
@@ -203,6 +243,7 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
     except services.StaleEdit as stale:
         return _stale_page(request, form, stale, gid)
     except services.ValuesNotSaved as partial:
+        _note_write(connection, partial.writes.failure)
         return _values_not_saved_page(request, partial)
     except NotFound:
         return _gone(request, gid)
@@ -210,15 +251,18 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
         form.add_upstream_errors(error)
         return _form_page(request, form, group_id=gid, status=422)
     except KantataError as error:
+        _note_write(connection, error)
         form.add_error(None, str(problem_for(error, writing=True)))
         return _form_page(request, form, group_id=gid, status=status_for(error))
+    if result.written:
+        _note_write(connection)
     forget_draft(request)
     if result.written:
         messages.success(request, f"Saved “{result.group.name}”.")
     else:
         messages.info(request, "Nothing to save: the group already had these values.")
     hand_over_to_detail(request, result.group)
-    return redirect("groups:detail", gid)
+    return _to_detail(request, gid)
 
 
 def _retyped(request: HttpRequest, now: GroupValues, updated_at: datetime | None) -> GroupForm:
@@ -330,7 +374,8 @@ def _unreadable(request: HttpRequest, group_id: str, error: KantataError) -> Htt
 @require_http_methods(["GET", "POST"])
 def group_delete(request: HttpRequest, group_id: int) -> HttpResponse:
     """GET: the confirmation naming the group. POST: delete; with htmx the answer replaces
-    the list row (nothing: the row leaves; a notice when it could not be deleted)."""
+    the list row: nothing (the row leaves, and the page says "Deleted “X”" with a link to
+    the delete's history entry), or a notice when it could not be deleted."""
     gid = str(group_id)
     client, connection = client_and_connection(request.user)
     if request.method == "GET":
@@ -338,7 +383,8 @@ def group_delete(request: HttpRequest, group_id: int) -> HttpResponse:
             group = client.workspace_groups.get(gid)
         except KantataError as error:
             return _unreadable(request, gid, error)
-        return render(request, "groups/confirm_delete.html", {"group": group})
+        context = {"group": group, **_page_context(request)}
+        return render(request, "groups/confirm_delete.html", context)
     name = request.POST.get("name", "")[:255]
     try:
         group = services.workspace_group_delete(
@@ -353,14 +399,40 @@ def group_delete(request: HttpRequest, group_id: int) -> HttpResponse:
     except KantataError as error:
         if isinstance(error, AuthenticationError):
             raise
+        _note_write(connection, error)
         problem = problem_for(error, writing=True, doing="delete")
         notice = f"“{name or gid}” was not deleted. {problem}"
         return _delete_answer(request, notice, level=messages.ERROR, group_id=gid)
-    notice = f"Deleted “{group.name}”."
+    _note_write(connection)
+    history_url = _delete_history_url(request, connection, gid)
     if request.htmx:
-        # The row leaves; then the list's results are drawn again (count, range, pager).
-        return trigger_client_event(HttpResponse(""), GROUPS_CHANGED, after="settle")
+        # The row leaves, the notice goes above the list; then the list's results are
+        # drawn again (count, range, pager).
+        context = {"deleted_name": group.name, "history_url": history_url}
+        response = render(request, "groups/_delete_notice.html", context)
+        return trigger_client_event(response, GROUPS_CHANGED, after="settle")
+    notice = format_html(
+        'Deleted “{}”. <a href="{}">See the delete in its history</a>', group.name, history_url
+    )
     return _delete_answer(request, notice, level=messages.SUCCESS, removed=True)
+
+
+def _delete_history_url(request: HttpRequest, connection: KantataConnection, group_id: str) -> str:
+    """The group's page (which, once the group is gone, still shows its history) at the
+    audit log entry of the delete just made."""
+    entry = (
+        AuditEntry.objects.filter(
+            action=Action.GROUP_DELETE,
+            group_id=group_id,
+            account_id=_account_id(connection),
+            actor=request.user,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    url = reverse("groups:detail", args=[group_id])
+    url = list_state.carry(url, list_state.list_query(request))
+    return f"{url}#history-{entry.pk}" if entry is not None else f"{url}#history-title"
 
 
 def _delete_answer(
@@ -371,5 +443,6 @@ def _delete_answer(
         return render(request, "groups/_delete_notice.html", context)
     messages.add_message(request, level, notice)
     if removed:
-        return redirect("groups:list")
-    return redirect("groups:delete", group_id)
+        return redirect(list_state.list_url(request))
+    url = reverse("groups:delete", args=[group_id])
+    return redirect(list_state.carry(url, list_state.list_query(request)))

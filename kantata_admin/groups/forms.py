@@ -210,6 +210,20 @@ class GroupForm(forms.Form):
         ids = sorted(set(titles) | {i for i in picked if i.isdigit()}, key=int)
         return [(i, titles.get(i) or f"Workspace #{i}", i in picked) for i in ids]
 
+    def stored_name(self) -> str:
+        """The group's name as Kantata held it when this edit form was opened (its signed
+        version): the title and breadcrumb show it, so a rename Kantata refused does not
+        read as saved. "" on a create form."""
+        if not self.editing:
+            return ""
+        if self.opened_values is not None:
+            return self.opened_values.name
+        token = self.data.get("opened") if self.is_bound else self.initial.get("opened")
+        try:
+            return _read_snapshot(str(token or ""))[0].name
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            return ""
+
     def unchecked(self) -> GroupForm:
         """This bound form shown as typed without its checks: a search, not a save."""
         self._errors = ErrorDict()

@@ -3,7 +3,7 @@ origin (root_urls.py), as Kantata serves its hosts."""
 
 from django.urls import include, path
 
-from kantata_admin.sandbox import account_views, controls, oauth_views
+from kantata_admin.sandbox import account_views, controls, group_page, oauth_views
 
 app_name = "sandbox"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("signout", account_views.signout, name="signout"),
     path("applications", account_views.applications, name="applications"),
     path("applications/<str:client_id>/revoke", account_views.revoke, name="revoke"),
+    path("workspace_groups/<int:group_id>", group_page.group_page, name="group_page"),
     path("faults", controls.faults, name="faults"),
     path("rate_limit", controls.rate_limit, name="rate_limit"),
     path("controls/tokens", controls.tokens, name="control_tokens"),

@@ -254,7 +254,8 @@ def test_without_javascript_the_workspace_search_keeps_what_was_typed(
     page.get_by_label("Notes", exact=True).fill("Typed before searching")
     search = page.get_by_label("Add a workspace", exact=True)
     search.fill(added.title)
-    search.press("Enter")  # the form's first button: a search, not a save
+    # The picker's own button: a search, not a save (Enter in a field saves).
+    page.get_by_role("button", name="Search", exact=True).click()
 
     expect(page.get_by_label(added.title, exact=True)).not_to_be_checked()
     expect(page.get_by_label("Notes", exact=True)).to_have_value("Typed before searching")

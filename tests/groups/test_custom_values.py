@@ -238,7 +238,8 @@ def test_the_edit_form_has_an_input_fitting_each_type_filled_with_the_values(
     assert f'type="text" name="custom_{tier}"' in html
     assert f'type="date" name="custom_{specs["Contract start"].id}"' in html
     assert f'type="number" name="custom_{specs["Employees"].id}"' in html
-    assert f'<select name="custom_{specs["Services"].id}"' in html and "multiple" in html
+    # A multiple choice: one checkbox a choice, so a click never unpicks the others.
+    assert f'type="checkbox" name="custom_{specs["Services"].id}"' in html
     assert f'<option value="{_choice(industry, 2)}" selected>' in html
 
 

@@ -62,7 +62,10 @@ def test_with_htmx_the_row_leaves_the_list(connect, editor, login, kantata, grou
         {"name": group.name},
         headers={"HX-Request": "true"},
     )
-    assert response.status_code == 200 and response.text == ""
+    # The row leaves (nothing takes its place); the notice goes above the list, out of band.
+    assert response.status_code == 200 and "<tr" not in response.text
+    assert 'hx-swap-oob="afterbegin:#main"' in response.text
+    assert f"Deleted “{group.name}”." in response.text
     with pytest.raises(NotFound):
         kantata.workspace_groups.get(group.id)
 
@@ -87,8 +90,9 @@ def test_without_htmx_a_delete_goes_back_to_the_list_with_a_message(connect, edi
     client = login(editor)
     response = client.post(reverse("groups:delete", args=[group.id]), {"name": group.name})
     assert response.status_code == 302 and response["Location"] == reverse("groups:list")
-    shown = [str(m) for m in response.wsgi_request._messages]
-    assert shown == [f"Deleted “{group.name}”."]
+    [shown] = [str(m) for m in response.wsgi_request._messages]
+    assert shown.startswith(f'Deleted “{group.name}”. <a href="/groups/{group.id}/#history-')
+    assert shown.endswith(">See the delete in its history</a>")
 
 
 def test_with_htmx_kantata_refusing_the_delete_says_so_in_the_row(
