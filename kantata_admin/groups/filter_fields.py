@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from kantata_admin.groups import column_layout
+
 MAX_REFS = 200
 # The custom-value syntax has no escaping: these characters cannot be searched for.
 _SYNTAX_CHARS = re.compile(r"[:;()]")
@@ -77,3 +79,25 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ColumnKeysField(forms.Field):
+    """The list's columns, in order (`column_layout`), carried as hidden inputs. Lenient:
+    a value no column can have is left out rather than refused, so a link or saved view
+    naming a column that has gone (a custom field deleted upstream) still opens."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[str]:
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        keys = (column_layout.normalise(v) for v in values if isinstance(v, str))
+        return list(dict.fromkeys(key for key in keys if key))[: column_layout.MAX_COLUMNS]
+
+
+class KnownChoicesField(forms.MultipleChoiceField):
+    """Choices carried from an older link: values it no longer offers are left out."""
+
+    def to_python(self, value: Any) -> list[str]:
+        return [choice for choice in super().to_python(value) if self.valid_value(choice)]

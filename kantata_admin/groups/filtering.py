@@ -16,13 +16,16 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from kantata_admin.groups import column_layout
 from kantata_admin.groups.custom_types import custom_type
 from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.filter_fields import (
     MAX_REFS,
+    ColumnKeysField,
     DateTimeLocalInput,
     ExternalIdListField,
     IdListField,
+    KnownChoicesField,
 )
 from kantata_admin.kantata import (
     InvalidRequest,
@@ -73,6 +76,9 @@ class ListQuery:
     includes: tuple[str, ...]
     # Custom fields shown as columns (their values come in the same call).
     columns: tuple[CustomFieldSpec, ...]
+    # The keys of the columns shown, in order (column_layout); empty: the standard ones
+    # and those of `includes` and `columns`, in the table's own order.
+    layout: tuple[str, ...] = ()
 
     @property
     def api_includes(self) -> tuple[str, ...]:
@@ -192,19 +198,28 @@ class GroupFilterForm(forms.Form):
     page = forms.IntegerField(
         required=False, min_value=1, max_value=10**6, widget=forms.HiddenInput
     )
-    include = forms.MultipleChoiceField(
-        label="Show", required=False, choices=INCLUDE_CHOICES, widget=forms.CheckboxSelectMultiple
+    # The columns are chosen in the list's column chooser; the panel carries them along.
+    include = KnownChoicesField(
+        label="Show",
+        required=False,
+        choices=INCLUDE_CHOICES,
+        widget=forms.MultipleHiddenInput,
     )
-    columns = forms.MultipleChoiceField(
-        label="Custom field columns", required=False, widget=forms.CheckboxSelectMultiple
-    )
+    columns = ColumnKeysField(label="Columns", required=False)
 
-    def __init__(self, data: Any = None, *, custom_fields: Sequence[CustomFieldSpec] = ()) -> None:
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        custom_fields: Sequence[CustomFieldSpec] = (),
+        remembered_columns: Sequence[str] | None = None,
+    ) -> None:
         super().__init__(data, label_suffix="")
         self.custom_fields = tuple(custom_fields)
+        # The member's own layout, shown when the query names none.
+        self.remembered_columns = remembered_columns
         field_choices = [(spec.id, spec.name) for spec in self.custom_fields]
         self.fields["has_value_for_custom_field_ids"].choices = field_choices
-        self.fields["columns"].choices = field_choices
         self.custom_filters = tuple(self._add_custom_filter(spec) for spec in self.custom_fields)
 
     # --- building ----------------------------------------------------------------------
@@ -263,16 +278,21 @@ class GroupFilterForm(forms.Form):
     def query(self) -> ListQuery:
         """The list request this valid form describes."""
         data = self.cleaned_data
-        wanted = set(data.get("columns") or ())
+        layout = column_layout.resolve(
+            data.get("columns") or (),
+            includes=data.get("include") or (),
+            custom_ids=[spec.id for spec in self.custom_fields],
+            remembered=self.remembered_columns,
+        )
+        by_key = {column_layout.custom_key(spec.id): spec for spec in self.custom_fields}
         return ListQuery(
             filters=self._checked_filters,
             order=data.get("order") or DEFAULT_ORDER,
             page=data.get("page") or 1,
             per_page=data.get("per_page") or DEFAULT_PAGE_SIZE,
-            includes=tuple(
-                name for name, _ in INCLUDE_CHOICES if name in (data.get("include") or ())
-            ),
-            columns=tuple(spec for spec in self.custom_fields if spec.id in wanted),
+            includes=column_layout.includes_of(layout),
+            columns=tuple(by_key[key] for key in layout if key in by_key),
+            layout=layout,
         )
 
     # --- what the template shows -------------------------------------------------------
@@ -291,10 +311,9 @@ class GroupFilterForm(forms.Form):
             names = ["has_value_for_custom_field_ids"]
             names += [name for custom in self.custom_filters for name in custom.names]
             sections.append(self._section("Custom fields", names))
-        columns = ["include", "columns"] if self.custom_fields else ["include"]
-        sections.append(self._section("Columns", columns))
         return sections
 
     def error_fields(self) -> list[forms.BoundField]:
-        """The fields whose error slots the results fragment refreshes (all but `page`)."""
-        return [field for field in self if field.name != "page"]
+        """The fields whose error slots the results fragment refreshes (all but the hidden
+        ones: the page, and the columns the chooser sets, which are never refused)."""
+        return [field for field in self if field.name not in ("page", "include", "columns")]

@@ -11,6 +11,7 @@ from typing import Any
 from django.http import QueryDict
 from django.utils.safestring import SafeString
 
+from kantata_admin.groups import column_layout
 from kantata_admin.groups.custom_types import custom_type
 from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.filtering import ListQuery
@@ -113,11 +114,45 @@ def custom_column(spec: CustomFieldSpec) -> Column:
     return Column(f"cf_{spec.id}", spec.name, "text", lambda g, spec=spec: _custom_value(g, spec))
 
 
+assert tuple(c.key for c in GROUP_COLUMNS) == column_layout.STANDARD
+
+
 def table_columns(query: ListQuery) -> list[Column]:
-    """The columns the list shows: the standard ones, those of the chosen includes, then
-    the chosen custom fields."""
+    """The columns the list shows: the member's layout, in its order; without one, the
+    standard ones, those of the chosen includes, then the chosen custom fields."""
+    if query.layout:
+        by_key = {c.key: c for c in GROUP_COLUMNS}
+        by_key |= {column_layout.custom_key(spec.id): custom_column(spec) for spec in query.columns}
+        return [by_key[key] for key in query.layout if key in by_key]
     standard = [c for c in GROUP_COLUMNS if c.include is None or c.include in query.includes]
     return standard + [custom_column(spec) for spec in query.columns]
+
+
+@dataclass(frozen=True)
+class ColumnChoice:
+    """One line of the column chooser: a column, whether it is shown, whether it may be
+    hidden."""
+
+    key: str
+    label: str
+    shown: bool
+    always_shown: bool
+
+
+def column_choices(
+    layout: Sequence[str], custom_fields: Sequence[CustomFieldSpec]
+) -> list[ColumnChoice]:
+    """Every column the list can show, for the chooser: the shown ones in their order, then
+    the others (standard ones in the table's order, custom fields by name)."""
+    labels = {c.key: c.label for c in GROUP_COLUMNS}
+    custom = sorted(custom_fields, key=lambda spec: spec.name.casefold())
+    labels |= {column_layout.custom_key(spec.id): spec.name for spec in custom}
+    shown = [key for key in layout if key in labels]
+    hidden = [key for key in labels if key not in set(shown)]
+    return [
+        ColumnChoice(key, labels[key], key in set(shown), key == column_layout.ALWAYS_SHOWN)
+        for key in shown + hidden
+    ]
 
 
 def export_columns(query: ListQuery, custom_fields: Sequence[CustomFieldSpec]) -> list[Column]:

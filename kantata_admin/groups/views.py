@@ -13,7 +13,7 @@ import contextvars
 import hashlib
 import itertools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -43,7 +43,12 @@ from kantata_admin.groups.handoffs import handed_over
 from kantata_admin.groups.list_state import carry
 from kantata_admin.groups.problems import Problem, problem_for, upstream_problem
 from kantata_admin.groups.table_html import safe_href
-from kantata_admin.groups.tables import GroupTable, export_columns, workspaces_in_order
+from kantata_admin.groups.tables import (
+    GroupTable,
+    column_choices,
+    export_columns,
+    workspaces_in_order,
+)
 from kantata_admin.kantata import (
     AuthenticationError,
     InvalidRequest,
@@ -52,6 +57,7 @@ from kantata_admin.kantata import (
     NotFound,
     WorkspaceGroup,
 )
+from kantata_admin.savedviews.services import remembered_columns
 
 logger = logging.getLogger(__name__)
 
@@ -101,8 +107,13 @@ def _list_context(params: QueryDict) -> dict[str, Any]:
 
 
 def _fields_and_form(
-    client: KantataClient, account: str, params: QueryDict
+    client: KantataClient,
+    account: str,
+    params: QueryDict,
+    remembered_columns: Sequence[str] | None = None,
 ) -> tuple[GroupFilterForm, Problem | None]:
+    """The filter form over `params`, with the account's custom fields; `remembered_columns`
+    are the member's columns, for a query that names none."""
     try:
         fields = selectors.group_custom_fields(client, account)
     except AuthenticationError:
@@ -110,8 +121,11 @@ def _fields_and_form(
     except KantataError as error:
         # Without the definitions the custom filters cannot be checked: show the problem,
         # keep the member's other filters in the form, and ask Kantata nothing more.
-        return GroupFilterForm(params), upstream_problem(error)
-    return GroupFilterForm(params, custom_fields=fields), None
+        return GroupFilterForm(params, remembered_columns=remembered_columns), upstream_problem(
+            error
+        )
+    form = GroupFilterForm(params, custom_fields=fields, remembered_columns=remembered_columns)
+    return form, None
 
 
 @never_cache
@@ -128,7 +142,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
     client, connection = client_and_connection(request.user)
     account = selectors.account_key(connection)
-    form, problem = _fields_and_form(client, account, params)
+    form, problem = _fields_and_form(client, account, params, remembered_columns(request.user))
     refusal = write_refusals.refusal_for(connection) if request.user.can_edit else None
     context = _list_context(params) | {
         "form": form,
@@ -158,6 +172,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
                 list_url=context["list_url"],
                 writes_refused=refusal is not None,
             )
+            context["column_choices"] = column_choices(query.layout, form.custom_fields)
         except AuthenticationError:
             raise
         except KantataError as error:

@@ -50,3 +50,17 @@ class DefaultView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} opens {self.view}"
+
+
+class ColumnChoice(models.Model):
+    """The group list's columns a member chose, in order (groups.column_layout keys): their
+    list shows them whenever its query names no columns of its own (a saved view's does)."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="column_choice"
+    )
+    columns = models.TextField(max_length=QUERY_MAX_LENGTH)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.columns}"

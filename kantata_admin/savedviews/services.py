@@ -12,9 +12,15 @@ from django.http import QueryDict
 
 from kantata_admin.audit.models import Action
 from kantata_admin.audit.services import audit_record
+from kantata_admin.groups import column_layout
 from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.filtering import GroupFilterForm
-from kantata_admin.savedviews.models import QUERY_MAX_LENGTH, DefaultView, SavedView
+from kantata_admin.savedviews.models import (
+    QUERY_MAX_LENGTH,
+    ColumnChoice,
+    DefaultView,
+    SavedView,
+)
 
 # Never part of a view: the page is where the member was, not what they look at.
 NOT_STORED = ("page",)
@@ -120,3 +126,22 @@ def saved_view_open(view: SavedView, custom_fields: Sequence[CustomFieldSpec]) -
 def default_view_for(member) -> SavedView | None:
     default = DefaultView.objects.filter(member=member).select_related("view").first()
     return default.view if default else None
+
+
+# --- the member's columns ------------------------------------------------------------------
+
+
+def remembered_columns(member) -> tuple[str, ...] | None:
+    """The layout the member chose last, or None (they see the default)."""
+    stored = ColumnChoice.objects.filter(member=member).values_list("columns", flat=True).first()
+    return column_layout.from_text(stored) if stored else None
+
+
+def column_choice_save(member, layout: Sequence[str] | None) -> None:
+    """Remember `layout` as the member's columns (None: back to the default)."""
+    if layout is None:
+        ColumnChoice.objects.filter(member=member).delete()
+        return
+    ColumnChoice.objects.update_or_create(
+        member=member, defaults={"columns": column_layout.to_text(layout)}
+    )

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:view_id>/remove/", views.saved_view_remove, name="remove"),
     path("<int:view_id>/default/", views.saved_view_default, name="default"),
     path("default/clear/", views.saved_view_default_clear, name="default_clear"),
+    path("columns/", views.column_choice_save, name="columns"),
 ]

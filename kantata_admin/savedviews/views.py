@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from kantata_admin.connections.services import client_and_connection
-from kantata_admin.groups import selectors
+from kantata_admin.groups import column_layout, list_state, selectors
 from kantata_admin.kantata import AuthenticationError, KantataError
 from kantata_admin.savedviews import services
 from kantata_admin.savedviews.forms import SaveViewForm
@@ -94,3 +94,43 @@ def saved_view_default_clear(request: HttpRequest) -> HttpResponse:
     services.saved_view_make_default(request.user, None)
     messages.success(request, "Groups now opens with every group.")
     return HttpResponseRedirect(request.POST.get("back") or reverse("groups:list"))
+
+
+# The chooser's list: the list page reopens the chooser at it.
+COLUMNS_ANCHOR = "columns"
+
+
+def _moved(order: list[str], move: str) -> list[str]:
+    """`order` with one column moved a place: `move` is "up:<key>" or "down:<key>"."""
+    direction, _, key = move.partition(":")
+    if key not in order or direction not in ("up", "down"):
+        return order
+    at = order.index(key)
+    to = at - 1 if direction == "up" else at + 1
+    if 0 <= to < len(order):
+        order[at], order[to] = order[to], order[at]
+    return order
+
+
+@require_POST
+def column_choice_save(request: HttpRequest) -> HttpResponse:
+    """The column chooser: show, hide and order the list's columns. The choice is the
+    member's from now on, and the list they came from shows it (its address names the
+    columns, so a view saved from it keeps them)."""
+    post = request.POST
+    order = list(dict.fromkeys(filter(None, map(column_layout.normalise, post.getlist("order")))))
+    shown = set(filter(None, map(column_layout.normalise, post.getlist("shown"))))
+    query = QueryDict(list_state.list_query(request), mutable=True)
+    for name in ("columns", "include"):
+        query.pop(name, None)
+    if post.get("reset"):
+        services.column_choice_save(request.user, None)
+        messages.success(request, "The list shows the default columns again.")
+    else:
+        order = _moved(order, post.get("move", ""))
+        layout = [key for key in order if key in shown or key == column_layout.ALWAYS_SHOWN]
+        layout = layout[: column_layout.MAX_COLUMNS]
+        services.column_choice_save(request.user, layout)
+        query.setlist("columns", layout)
+    # Back to the chooser, open, to go on choosing.
+    return HttpResponseRedirect(f"{_list_url(query.urlencode())}#{COLUMNS_ANCHOR}")

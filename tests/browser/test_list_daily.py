@@ -221,3 +221,65 @@ def test_paging_from_the_bottom_shows_the_wait_and_the_next_page_from_its_top(
     top = page.locator("#results").evaluate("e => e.getBoundingClientRect().top")
     assert -1 <= top <= 1, top  # the results start at the top of the screen
     expect(loading).to_have_css("opacity", "0")
+
+
+# --- item 4: columns a member can choose, that fit ---------------------------------------
+
+
+def shown_columns(page: Page) -> list[str]:
+    """The first row's columns, in order (each cell names its column, at any width)."""
+    cells = page.get_by_role("row").nth(1).locator("td[data-label]")
+    labels = cells.evaluate_all("cells => cells.map(cell => cell.dataset.label)")
+    return [label for label in labels if label != "Actions"]
+
+
+def test_the_default_columns_fit_at_1280_without_sideways_scrolling(open_list):
+    page = open_list("?order=name%3Aasc")
+    frame = page.locator(".table-wrap")
+    scroll_width, client_width = frame.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert scroll_width <= client_width, (scroll_width, client_width)
+    for name in ("Name", "Company", "Contact", "E-mail", "Updated"):
+        header = page.get_by_role("columnheader", name=re.compile(f"^{name}"))
+        expect(header).to_be_in_viewport(ratio=1)
+    assert shown_columns(page) == ["Name", "Company", "Contact", "E-mail", "Updated"]
+
+
+@VIEWPORTS
+def test_the_column_chooser_shows_hides_and_orders_columns_and_remembers_them(
+    open_list, editor, viewport
+):
+    page = open_list("?order=name%3Aasc&per_page=50", viewport)
+    page.get_by_text("Columns", exact=True).click()
+    chooser = page.get_by_role("group", name="Columns to show, in order")
+    expect(chooser.get_by_role("checkbox", name="Name")).to_be_disabled()  # always shown
+    chooser.get_by_role("checkbox", name="Company").uncheck()
+    chooser.get_by_role("checkbox", name="Website").check()
+    chooser.get_by_role("checkbox", name="Workspaces").check()
+    chooser.get_by_role("checkbox", name="Account tier").check()
+    page.get_by_role("button", name="Show these columns").click()
+
+    expected = ["Name", "Contact", "E-mail", "Updated", "Website", "Workspaces", "Account tier"]
+    expect(page.get_by_role("row").nth(1)).to_be_visible()
+    assert shown_columns(page) == expected
+    expect(page).to_have_url(re.compile(r"per_page=50.*columns=name"))  # the list as it was
+
+    # The chooser is open again where it was: move Website two places up.
+    chooser.get_by_role("button", name="Move Website up").click()
+    chooser.get_by_role("button", name="Move Website up").click()
+    expected = ["Name", "Contact", "Website", "E-mail", "Updated", "Workspaces", "Account tier"]
+    expect(page.get_by_role("row").nth(1)).to_be_visible()
+    assert shown_columns(page) == expected
+    workspaces = page.locator('td[data-label="Workspaces"]')
+    assert any(text.strip() for text in workspaces.all_inner_texts())  # the include was asked
+
+    # Remembered for the member: a list whose address names no columns shows theirs.
+    stored = editor.column_choice.columns.split(",")
+    assert stored[:6] == ["name", "contact_name", "website", "email", "updated_at", "workspaces"]
+    again = open_list("?order=name%3Adesc", viewport)
+    assert shown_columns(again) == expected
+
+    # And back to the default.
+    again.get_by_text("Columns", exact=True).click()
+    again.get_by_role("button", name="Back to the default columns").click()
+    expect(again.get_by_role("row").nth(1)).to_be_visible()
+    assert shown_columns(again) == ["Name", "Company", "Contact", "E-mail", "Updated"]
