@@ -222,12 +222,14 @@ class DryRun:
     def results(self) -> Iterator[RowResult]:
         updates: list[_Row] = []
         for row in self._rows():
-            if row.problems:
-                yield self._refused(row)
-            elif row.new:
+            # Every problem of a row is listed: those of its cells, then those only the
+            # comparison with Kantata finds.
+            if row.new:
                 yield self._create(row)
-            else:
+            elif row.group_id.isdigit():
                 updates.append(row)
+            else:
+                yield self._refused(row)
         for chunk in batched(updates, READ_CHUNK, strict=False):
             groups = self._groups([row.group_id for row in chunk])
             for row in chunk:

@@ -43,7 +43,8 @@ def import_env(import_sandbox, settings):
 def importer(import_env, import_tokens, make_member, transactional_db):
     """An editor connected to the sandbox's administrator, with a token of its own."""
     member = make_member("editor", "importer@team.test")
-    connection_save_checked(member, TokenGrant(import_tokens.pop()))
+    member.kantata_token = import_tokens.pop()
+    connection_save_checked(member, TokenGrant(member.kantata_token))
     return member
 
 
