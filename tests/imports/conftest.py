@@ -20,18 +20,18 @@ from tests.sandbox_harness import ADMIN_EMAIL, SandboxServer, serve
 ACME_GROUPS = 225
 
 
-@pytest.fixture(scope="session")
-def import_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+@pytest.fixture(scope="session", name="import_sandbox")
+def import_sandbox_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     yield from serve(tmp_path_factory, "import_sandbox", 250, KANTATA_SANDBOX_RETRY_AFTER="false")
 
 
-@pytest.fixture(scope="session")
-def import_tokens(import_sandbox: SandboxServer) -> list[str]:
+@pytest.fixture(scope="session", name="import_tokens")
+def import_tokens_fixture(import_sandbox: SandboxServer) -> list[str]:
     return import_sandbox.tokens(ADMIN_EMAIL, 20)
 
 
-@pytest.fixture
-def import_env(import_sandbox, settings):
+@pytest.fixture(name="import_env")
+def import_env_fixture(import_sandbox, settings):
     settings.KANTATA_API_URL = import_sandbox.api_url
     settings.KANTATA_OAUTH_URL = import_sandbox.oauth_url
     settings.KANTATA_RATE_BUDGET_PER_MINUTE = 0
@@ -39,8 +39,8 @@ def import_env(import_sandbox, settings):
     return import_sandbox
 
 
-@pytest.fixture
-def importer(import_env, import_tokens, make_member, transactional_db):
+@pytest.fixture(name="importer")
+def importer_fixture(import_env, import_tokens, make_member, transactional_db):
     """An editor connected to the sandbox's administrator, with a token of its own."""
     member = make_member("editor", "importer@team.test")
     member.kantata_token = import_tokens.pop()
@@ -48,8 +48,8 @@ def importer(import_env, import_tokens, make_member, transactional_db):
     return member
 
 
-@pytest.fixture
-def witness(import_sandbox, import_tokens) -> KantataClient:
+@pytest.fixture(name="witness")
+def witness_fixture(import_sandbox, import_tokens) -> KantataClient:
     """The sandbox's API with a token of no member."""
     return KantataClient(import_tokens[0], base_url=import_sandbox.api_url)
 
