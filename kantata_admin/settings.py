@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "kantata_admin.kantata_provider",
     "kantata_admin.savedviews",
     "kantata_admin.bulk",
+    "kantata_admin.imports",
     "django_tasks_db",
 ]
 # The Kantata OX sandbox is a separate service (kantata_admin/sandbox/settings.py, its own

@@ -20,6 +20,7 @@ urlpatterns = [
     path("audit/", include("kantata_admin.audit.urls")),
     path("views/", include("kantata_admin.savedviews.urls")),
     path("bulk/", include("kantata_admin.bulk.urls")),
+    path("import/", include("kantata_admin.imports.urls")),
     path("kantata/", include("kantata_admin.connections.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -100,4 +100,6 @@ def describe(action: str, values: dict[str, Any]) -> str:
             return "Delete"
         case "revert":
             return values.get("summary", "Revert")
+        case "import":
+            return values.get("summary", "Import")
     return action

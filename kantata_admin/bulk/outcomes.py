@@ -49,7 +49,9 @@ def record(job: BulkJob, item: BulkItem, result: ItemResult, *, worker_id: str) 
             names = {**job.values.get("field_names", {})}
             changes = audit_changes(item.before, result.after or item.before, names)
             changes["bulk_job"] = f"#{job.pk}"
-            if result.new_group_id:
+            if result.new_group_id and item.patch.get("new"):
+                changes["created_as"] = f"group #{result.new_group_id}"
+            elif result.new_group_id:
                 changes["re_created_as"] = f"group #{result.new_group_id} (a new id)"
             entry = audit_record(
                 actor=job.starter,

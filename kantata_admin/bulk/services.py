@@ -94,6 +94,19 @@ def bulk_job_start(
     return _create(starter, action=action, values=values, targets=targets, selection=selection)
 
 
+def bulk_import_start(
+    starter: Any,
+    *,
+    values: dict[str, Any],
+    targets: Sequence[tuple[str, str, Patch, Patch | None, Patch | None]],
+    selection: dict[str, Any],
+) -> BulkJob:
+    """The job of an import's dry run: its updates (each guarded by every value its row
+    was checked against) and its creates (`{"recreate": ..., "new": True}`, placeholder
+    ids), in the file's order."""
+    return _create(starter, action="import", values=values, targets=targets, selection=selection)
+
+
 def bulk_job_cancel(job: BulkJob) -> bool:
     """Ask the job to stop after the items in flight; False when it had finished."""
     paused = BulkJob.objects.filter(pk=job.pk, state=JobState.PAUSED).update(

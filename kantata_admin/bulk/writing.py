@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import batched
 
 from kantata_admin.bulk.changes import (
@@ -76,11 +77,18 @@ def read_groups(
 
 
 def fields_to_read(items: list[BulkItem]) -> list[str] | None:
-    """The custom fields a batch compares: those its patches name (all for a delete,
-    whose item keeps every value for a revert)."""
+    """The custom fields a batch compares: those its patches and guards name (all for a
+    delete, whose item keeps every value for a revert)."""
     if any(item.patch.get("delete") for item in items):
         return None
-    return list(dict.fromkeys(fid for item in items for fid in item.patch.get("custom", {})))
+    return list(
+        dict.fromkeys(
+            fid
+            for item in items
+            for keys in (item.patch, item.guard or {})
+            for fid in keys.get("custom", {})
+        )
+    )
 
 
 @dataclass
@@ -89,6 +97,17 @@ class Decision:
     group: WorkspaceGroup | None
     result: ItemResult | None = None  # decided without writing
     before: Patch | None = None
+
+
+def _touched_since(group: WorkspaceGroup, stamp: str | None) -> bool:
+    """Whether Kantata changed the group after `stamp` (its `updated_at` when an import's
+    dry run read it); a group without one, or a guard without one, is judged by values."""
+    if not stamp or group.updated_at is None:
+        return False
+    try:
+        return group.updated_at != datetime.fromisoformat(stamp)
+    except ValueError:
+        return False
 
 
 def decide(item: BulkItem, group: WorkspaceGroup | None) -> Decision:
@@ -107,7 +126,12 @@ def decide(item: BulkItem, group: WorkspaceGroup | None) -> Decision:
         if tried:
             return Decision(item, group, ItemResult(ItemState.DONE, after=goal))
         return Decision(item, group, ItemResult(ItemState.SKIPPED, note="Already so."))
-    if item.guard is not None and not same(now, item.guard):
+    # A guard names what must still be there: the patch's keys (a revert) or more (an
+    # import guards every value of its row, changed by the row or not).
+    if item.guard is not None and (
+        not same(project(group, item.guard), item.guard)
+        or (not tried and _touched_since(group, item.guard.get("updated_at")))
+    ):
         note = "Changed since: left as it is, not overwritten."
         return Decision(item, group, ItemResult(ItemState.SKIPPED, after=now, note=note))
     return Decision(item, group, before=item.before or now)
@@ -194,11 +218,13 @@ class Batch:
             d.item, lambda: self.client.custom_field_values.create(inputs)
         ):
             return
+        note = (
+            f"Created as group #{group.id}."
+            if d.item.patch.get("new")
+            else f"Re-created as a new group, #{group.id} (Kantata gave it a new id)."
+        )
         self.results[d.item.pk] = ItemResult(
-            ItemState.DONE,
-            after=snap,
-            new_group_id=group.id,
-            note=f"Re-created as a new group, #{group.id} (Kantata gave it a new id).",
+            ItemState.DONE, after=snap, new_group_id=group.id, note=note
         )
 
     def _held(self, d: Decision) -> dict[str, str]:

@@ -6,7 +6,8 @@ each). A type gives
   argument (`by_custom_*_value`);
 - its form inputs, their initial value from a held value, the check across them, the
   typed value read back, and how a typed value reads to the member;
-- its CSV cell.
+- its CSV cells: in the export for a spreadsheet, and in the export for re-import, read
+  back (`parse_cell`) by the import.
 
 The client keeps the typed values (kantata/typed_values.py) and the filter syntax
 (kantata/custom_value_filters.py); the sandbox keeps its own rule (models/values.py).
@@ -15,7 +16,9 @@ A new Kantata value type is a new class here and one entry in CUSTOM_TYPES.
 
 from __future__ import annotations
 
-from decimal import Decimal
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from django import forms
@@ -27,6 +30,7 @@ from kantata_admin.kantata import (
     CurrencyValue,
     CustomFieldValue,
     DateRange,
+    KantataError,
     Money,
     NumberValue,
     TextValue,
@@ -39,6 +43,13 @@ BLANK_CHOICE = "blank"
 # The currency a new money value starts in; the member may type another ISO 4217 code.
 DEFAULT_CURRENCY = "USD"
 FORM_PREFIX = "custom_"
+# How several choices share one cell of the re-import file.
+CHOICE_SEPARATOR = "; "
+_MONEY_CELL = re.compile(r"^\s*(-?[\d,]*\d(?:\.\d{1,2})?)\s*([A-Za-z]{3})\s*$")
+
+
+class CellRefused(ValueError):
+    """A cell of an imported file its field's type cannot take; the message says why."""
 
 
 def custom_field_name(spec: CustomFieldSpec, part: str = "") -> str:
@@ -100,6 +111,28 @@ class CustomType:
         """As Kantata displays the value."""
         return value.display_value if value is not None else ""
 
+    def spreadsheet_headers(self, spec: CustomFieldSpec) -> list[str]:
+        """The export "for a spreadsheet": the field's columns."""
+        return [spec.name]
+
+    def spreadsheet_cells(self, spec: CustomFieldSpec, value: CustomFieldValue | None) -> list[str]:
+        return [self.csv_cell(value)]
+
+    def reimport_cell(self, spec: CustomFieldSpec, value: CustomFieldValue | None) -> str:
+        """The export "for re-import": the value as `parse_cell` reads it back."""
+        try:
+            typed = value.typed_value if value is not None else None
+        except KantataError:  # a value that does not fit its type: as Kantata shows it
+            return self.csv_cell(value)
+        return "" if typed is None else self.cell_text(spec, typed)
+
+    def cell_text(self, spec: CustomFieldSpec, typed: TypedValue) -> str:
+        return str(typed)
+
+    def parse_cell(self, spec: CustomFieldSpec, text: str) -> TypedValue | None:
+        """A cell of an imported file as a typed value (None: no value); CellRefused."""
+        return text if text.strip() else None
+
 
 class NumberType(CustomType):
     value_type = "number"
@@ -124,6 +157,23 @@ class NumberType(CustomType):
 
     def display(self, spec: CustomFieldSpec, typed: TypedValue) -> str:
         return format(typed.normalize(), "f") if isinstance(typed, Decimal) else str(typed)
+
+    def cell_text(self, spec: CustomFieldSpec, typed: TypedValue) -> str:
+        return self.display(spec, typed)
+
+    def spreadsheet_cells(self, spec: CustomFieldSpec, value: CustomFieldValue | None) -> list[str]:
+        return [self.reimport_cell(spec, value)]
+
+    def parse_cell(self, spec: CustomFieldSpec, text: str) -> TypedValue | None:
+        if not text.strip():
+            return None
+        try:
+            number = Decimal(text.strip())
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            raise CellRefused(f"{text.strip()[:40]!r} is not a number")
+        return number
 
 
 class CurrencyType(CustomType):
@@ -201,6 +251,36 @@ class CurrencyType(CustomType):
         code = (data.get(input_name(spec, "currency")) or "").strip().upper()
         return Money(cents=int(amount * 100), currency=code)
 
+    def cell_text(self, spec: CustomFieldSpec, typed: TypedValue) -> str:
+        return f"{typed.amount:.2f} {typed.currency}" if isinstance(typed, Money) else str(typed)
+
+    def spreadsheet_headers(self, spec: CustomFieldSpec) -> list[str]:
+        return [spec.name, f"{spec.name} currency"]
+
+    def spreadsheet_cells(self, spec: CustomFieldSpec, value: CustomFieldValue | None) -> list[str]:
+        """The amount as a number a spreadsheet sums, and its currency beside it."""
+        try:
+            typed = value.typed_value if value is not None else None
+        except KantataError:
+            return [self.csv_cell(value), ""]
+        if not isinstance(typed, Money):
+            return ["", ""]
+        return [f"{typed.amount:.2f}", typed.currency]
+
+    def parse_cell(self, spec: CustomFieldSpec, text: str) -> TypedValue | None:
+        if not text.strip():
+            return None
+        match = _MONEY_CELL.match(text)
+        if match is None:
+            raise CellRefused(
+                f"{text.strip()[:40]!r} is not an amount and a code, e.g. 1250.00 USD"
+            )
+        try:
+            amount = Decimal(match[1].replace(",", ""))
+        except InvalidOperation:
+            raise CellRefused(f"{match[1]!r} is not an amount") from None
+        return Money(cents=int(amount * 100), currency=match[2].upper())
+
 
 class DateType(CustomType):
     value_type = "date"
@@ -232,6 +312,17 @@ class DateType(CustomType):
 
     def typed(self, spec: CustomFieldSpec, data: dict[str, Any]) -> TypedValue | None:
         return data.get(input_name(spec))
+
+    def cell_text(self, spec: CustomFieldSpec, typed: TypedValue) -> str:
+        return typed.isoformat() if isinstance(typed, date) else str(typed)
+
+    def parse_cell(self, spec: CustomFieldSpec, text: str) -> TypedValue | None:
+        if not text.strip():
+            return None
+        try:
+            return date.fromisoformat(text.strip())
+        except ValueError:
+            raise CellRefused(f"{text.strip()[:40]!r} is not a date (YYYY-MM-DD)") from None
 
 
 class ChoiceType(CustomType):
@@ -272,6 +363,36 @@ class ChoiceType(CustomType):
     def display(self, spec: CustomFieldSpec, typed: TypedValue) -> str:
         labels = dict(spec.choices)
         return ", ".join(labels.get(choice, choice) for choice in typed)
+
+    def cell_text(self, spec: CustomFieldSpec, typed: TypedValue) -> str:
+        """The chosen labels (a label that holds the separator, or an unknown choice, by
+        its id), so a spreadsheet user edits words and the import reads them back."""
+        labels = dict(spec.choices)
+        parts = []
+        for choice in typed if isinstance(typed, tuple) else (str(typed),):
+            label = labels.get(choice, "")
+            usable = label and CHOICE_SEPARATOR.strip() not in label and label.strip() == label
+            parts.append(label if usable else choice)
+        return CHOICE_SEPARATOR.join(parts)
+
+    def parse_cell(self, spec: CustomFieldSpec, text: str) -> TypedValue | None:
+        if not text.strip():
+            return None
+        by_label = {label.casefold(): cid for cid, label in spec.choices}
+        known = {cid for cid, _ in spec.choices}
+        picked: list[str] = []
+        for part in (p.strip() for p in text.split(CHOICE_SEPARATOR.strip())):
+            if not part:
+                continue
+            choice = by_label.get(part.casefold(), part)
+            if choice not in known:
+                offered = ", ".join(label for _, label in spec.choices)
+                raise CellRefused(f"{part[:40]!r} is not one of the choices ({offered})")
+            if choice not in picked:
+                picked.append(choice)
+        if self.value_type == "single" and len(picked) > 1:
+            raise CellRefused("only one choice may be given")
+        return tuple(sorted(picked, key=lambda c: (len(c), c))) if picked else None
 
 
 # A multiple choice of more than this many choices gets a box filtering them (static/js).

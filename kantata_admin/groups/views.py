@@ -37,7 +37,15 @@ from django_htmx.http import push_url
 
 from kantata_admin.connections.services import client_and_connection, client_for
 from kantata_admin.groups import selectors, write_refusals
-from kantata_admin.groups.export import csv_chunks, export_filename
+from kantata_admin.groups.export import (
+    FORMATS,
+    REIMPORT,
+    SPREADSHEET,
+    csv_chunks,
+    export_filename,
+    reimport_columns,
+    spreadsheet_columns,
+)
 from kantata_admin.groups.filtering import DEFAULT_ORDER, OPTION_NAMES, GroupFilterForm
 from kantata_admin.groups.handoffs import handed_over
 from kantata_admin.groups.list_state import carry
@@ -46,7 +54,6 @@ from kantata_admin.groups.table_html import safe_href
 from kantata_admin.groups.tables import (
     GroupTable,
     column_choices,
-    export_columns,
     workspaces_in_order,
 )
 from kantata_admin.kantata import (
@@ -272,8 +279,12 @@ def _detail_context(group: WorkspaceGroup) -> dict[str, Any]:
 @never_cache
 @require_safe
 def group_export(request: HttpRequest) -> HttpResponse:
-    """Every group matching the list's filters as CSV, streamed page by page."""
+    """Every group matching the list's filters as CSV, streamed page by page: for a
+    spreadsheet (`?as=spreadsheet`, the default) or for re-import (`?as=reimport`)."""
     params = _canonical(request.GET)
+    shape = params.pop("as", [SPREADSHEET])[-1]
+    if shape not in FORMATS:
+        shape = SPREADSHEET
     client, account = member_client(request)
     form, problem = _fields_and_form(client, account, params)
     context = _list_context(params) | {"form": form, "problem": problem, "account": account}
@@ -292,12 +303,24 @@ def group_export(request: HttpRequest) -> HttpResponse:
         except KantataError as error:
             problem = upstream_problem(error)
         else:
-            columns = export_columns(query, form.custom_fields)
+            if shape == REIMPORT:
+                columns = reimport_columns(form.custom_fields)
+            else:
+                # The zone is read now: the member's zone is active only while the view
+                # runs, and the file is written after it returns.
+                columns = spreadsheet_columns(
+                    query.includes,
+                    form.custom_fields,
+                    timezone.get_current_timezone(),
+                    timezone.get_current_timezone_name(),
+                )
             response = StreamingHttpResponse(
-                csv_chunks(itertools.chain(first, groups), columns),
+                csv_chunks(
+                    itertools.chain(first, groups), columns, for_spreadsheet=shape == SPREADSHEET
+                ),
                 content_type="text/csv; charset=utf-8",
             )
-            filename = export_filename(query.filters.to_params(), timezone.localdate())
+            filename = export_filename(query.filters.to_params(), timezone.localdate(), shape)
             response["Content-Disposition"] = content_disposition_header(True, filename)
             return response
     context["problem"] = problem
