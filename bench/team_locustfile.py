@@ -18,15 +18,17 @@ import itertools
 import json
 import os
 import random
-import re
+import sys
 import time
 import uuid
-from html.parser import HTMLParser
 from pathlib import Path
 
 import gevent
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.load.stack import csrf_token, form_fields
 
 MEMBERS = json.loads(Path(os.environ["TEAM_FILE"]).read_text())
 HOSTS = os.environ["TEAM_HOSTS"].split(",")
@@ -41,61 +43,6 @@ _all_in = gevent.event.Event()
 _raw = Path(os.environ["TEAM_RAW"]).open("w")  # noqa: SIM115 (open for the whole run)
 # Hosts found down (connection refused): members go to the others, as a balancer would.
 _down: set[str] = set()
-
-
-class _Form(HTMLParser):
-    """The fields a browser would send for the form whose action contains `action`."""
-
-    def __init__(self, action: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.action, self.inside, self.fields = action, False, []
-        self._textarea: str | None = None
-        self._select: str | None = None
-        self._text = ""
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self.inside = self.action in (a.get("action") or "") and a.get("method") == "post"
-        if not self.inside:
-            return
-        name = a.get("name")
-        if tag == "input" and name and a.get("type") not in ("submit", "button", "image"):
-            if a.get("type") in ("checkbox", "radio"):
-                if "checked" in a:
-                    self.fields.append((name, a.get("value") or "on"))
-                return
-            self.fields.append((name, a.get("value") or ""))
-        elif tag == "textarea" and name:
-            self._textarea, self._text = name, ""
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in a:
-            self.fields.append((self._select, a.get("value", "")))
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._text += data
-
-    def handle_endtag(self, tag):
-        if tag == "textarea" and self._textarea is not None:
-            self.fields.append((self._textarea, self._text.removeprefix("\n")))
-            self._textarea = None
-        elif tag == "select":
-            self._select = None
-        elif tag == "form":
-            self.inside = False
-
-
-def form_fields(html: str, action: str) -> list[tuple[str, str]]:
-    parser = _Form(action)
-    parser.feed(html)
-    return parser.fields
-
-
-def _csrf(html: str) -> str:
-    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-    return found.group(1) if found else ""
 
 
 @events.request.add_listener
@@ -150,7 +97,7 @@ class Member(HttpUser):
         answer = self.client.post(
             f"{base}/accounts/login/",
             data={
-                "csrfmiddlewaretoken": _csrf(page),
+                "csrfmiddlewaretoken": csrf_token(page),
                 "login": self.member["email"],
                 "password": self.member["password"],
             },
