@@ -124,7 +124,9 @@ class AccountBudget:
     def answered(self, status: int | None) -> None:
         if status == 429:
             cooldowns().start(self.account_id)
-        elif self.priority == JOB and status is not None and status < 400:
+        elif status is not None and status < 400:
+            # Any success, a page's too, ends the doubling: with a paused job making no
+            # calls, only its own would never come, and pages' 429s kept it at the cap.
             cooldowns().end(self.account_id)
 
 
