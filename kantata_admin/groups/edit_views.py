@@ -254,10 +254,9 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
         _note_write(connection, error)
         form.add_error(None, str(problem_for(error, writing=True)))
         return _form_page(request, form, group_id=gid, status=status_for(error))
-    if result.written:
-        _note_write(connection)
     forget_draft(request)
     if result.written:
+        _note_write(connection)
         messages.success(request, f"Saved “{result.group.name}”.")
     else:
         messages.info(request, "Nothing to save: the group already had these values.")
