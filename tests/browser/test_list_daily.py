@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from kantata_admin.connections.oauth import TokenGrant
 from kantata_admin.connections.services import connection_save_checked
 from kantata_admin.groups import write_refusals
+from tests.browser.axe import axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -283,3 +284,35 @@ def test_the_column_chooser_shows_hides_and_orders_columns_and_remembers_them(
     again.get_by_role("button", name="Back to the default columns").click()
     expect(again.get_by_role("row").nth(1)).to_be_visible()
     assert shown_columns(again) == ["Name", "Company", "Contact", "E-mail", "Updated"]
+
+
+# --- axe-core: the list (column chooser open), the saved-views controls, the dashboard ---
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
+def test_axe_finds_nothing_on_the_list_with_the_chooser_and_saved_views_open(
+    open_list, scheme, viewport
+):
+    page = open_list("?order=name%3Aasc", viewport, color_scheme=scheme, bypass_csp=True)
+    page.get_by_text("Columns", exact=True).click()
+    page.get_by_text("Save this view").click()
+    expect(page.get_by_role("button", name="Show these columns")).to_be_visible()
+    expect(page.get_by_role("button", name="Save view")).to_be_visible()
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_on_the_list_while_kantata_refuses_writes(open_list, connection, scheme):
+    write_refusals.remember_refusal(connection, "Read-only user.")
+    page = open_list("?order=name%3Aasc", color_scheme=scheme, bypass_csp=True)
+    expect(page.get_by_role("link", name="New group")).to_be_disabled()
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_on_the_dashboard(open_list, live_server, scheme):
+    page = open_list("?order=name%3Aasc", color_scheme=scheme, bypass_csp=True)
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("heading", name="Recent changes")).to_be_visible()
+    assert axe_violations(page) == []
