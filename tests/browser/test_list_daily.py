@@ -286,6 +286,35 @@ def test_the_column_chooser_shows_hides_and_orders_columns_and_remembers_them(
     assert shown_columns(again) == ["Name", "Company", "Contact", "E-mail", "Updated"]
 
 
+def test_a_view_saved_from_the_list_keeps_its_filters_and_columns(open_list, editor):
+    page = open_list("?order=name%3Aasc")
+    page.get_by_text("Columns", exact=True).click()
+    page.get_by_role("checkbox", name="Website").check()
+    page.get_by_role("button", name="Show these columns").click()
+    expect(page.get_by_role("columnheader", name="Website")).to_be_visible()
+    # The list changes in place (htmx); the view saved is the list as it is now.
+    page.get_by_label("Companies only").check()
+    expect(page).to_have_url(re.compile("companies_only=on"))
+    results_settled(page)
+    page.get_by_text("Save this view").click()
+    page.get_by_label("View name").fill("Companies with websites")
+    page.get_by_role("button", name="Save view").click()
+    expect(page.get_by_text("You saved the view “Companies with websites”")).to_be_visible()
+
+    view = editor.saved_views.get()
+    assert parse_qs(view.query)["companies_only"] == ["on"]
+    assert "website" in parse_qs(view.query)["columns"]
+
+    # The member goes back to the default columns; the view still opens with its own.
+    page.get_by_text("Columns", exact=True).click()
+    page.get_by_role("button", name="Back to the default columns").click()
+    expect(page.get_by_role("columnheader", name="Website")).to_have_count(0)
+    page.get_by_role("link", name="Companies with websites").click()
+    expect(page.get_by_label("Companies only")).to_be_checked()
+    expect(page.get_by_role("columnheader", name="Website")).to_be_visible()
+    assert shown_columns(page) == ["Name", "Company", "Contact", "E-mail", "Updated", "Website"]
+
+
 # --- axe-core: the list (column chooser open), the saved-views controls, the dashboard ---
 
 
