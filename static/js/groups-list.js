@@ -31,15 +31,3 @@
     burst = control ? { control: control, until: now + SETTLE_MS } : null;
   });
 })();
-
-// After a page link, the member reads the new page from its top (htmx scrolls there): the
-// link they pressed is gone, so keyboard focus goes to the results' heading too.
-(function () {
-  "use strict";
-  document.addEventListener("htmx:afterSettle", function (event) {
-    const source = event.detail.requestConfig && event.detail.requestConfig.elt;
-    if (!source || !source.closest || !source.closest("[data-moves-focus]")) return;
-    const heading = document.getElementById("results-heading");
-    if (heading) heading.focus({ preventScroll: true });
-  });
-})();
