@@ -142,8 +142,8 @@ def test_write_controls_are_unavailable_with_the_reason_while_kantata_refuses(
     assert page.locator("td.row-actions a[href]").count() == 0
 
     # One notice, and a way to the form to find out whether Kantata has changed its mind.
-    expect(page.get_by_role("link", name="try anyway")).to_have_count(1)
-    page.get_by_role("link", name="try anyway").click()
+    expect(page.get_by_role("link", name="Try anyway", exact=True)).to_have_count(1)
+    page.get_by_role("link", name="Try anyway", exact=True).click()
     expect(page).to_have_url(re.compile(r"/groups/new/"))
 
     # A later successful write clears the memory: the controls are back.
