@@ -122,9 +122,8 @@ def _fields_and_form(
     except KantataError as error:
         # Without the definitions the custom filters cannot be checked: show the problem,
         # keep the member's other filters in the form, and ask Kantata nothing more.
-        return GroupFilterForm(params, remembered_columns=remembered_columns), upstream_problem(
-            error
-        )
+        form = GroupFilterForm(params, remembered_columns=remembered_columns)
+        return form, upstream_problem(error)
     form = GroupFilterForm(params, custom_fields=fields, remembered_columns=remembered_columns)
     return form, None
 
