@@ -62,20 +62,27 @@ def resolve(
     requested: Sequence[str],
     *,
     includes: Iterable[str] = (),
-    custom_ids: Iterable[str] = (),
+    custom_ids: Iterable[str] | None = None,
     remembered: Sequence[str] | None = None,
 ) -> tuple[str, ...]:
     """The layout to show: `requested` (the normalised `columns` values) when it names a
     whole one, else the remembered layout or the default plus the custom fields requested;
     then the columns of the `include` parameter. Keys of columns that do not exist (a custom
-    field deleted in Kantata OX since) are left out; the name is always shown."""
-    known = set(STANDARD) | {custom_key(field_id) for field_id in custom_ids}
+    field deleted in Kantata OX since: `custom_ids` are those that do, None when unknown)
+    are left out; the name is always shown."""
+    known = set(STANDARD)
+    if custom_ids is not None:
+        known |= {custom_key(field_id) for field_id in custom_ids}
     if names_full_layout(requested):
         chosen = list(requested)
     else:
         chosen = [*(remembered or DEFAULT), *requested]
     chosen += [name for name in NEEDS_INCLUDE if name in set(includes)]
-    layout = [key for key in dict.fromkeys(chosen) if key in known]
+    layout = [
+        key
+        for key in dict.fromkeys(chosen)
+        if key in known or (custom_ids is None and key.startswith("cf_"))
+    ]
     if ALWAYS_SHOWN not in layout:
         layout.insert(0, ALWAYS_SHOWN)
     return tuple(layout[:MAX_COLUMNS])

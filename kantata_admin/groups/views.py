@@ -18,6 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -64,7 +65,7 @@ from kantata_admin.kantata import (
     NotFound,
     WorkspaceGroup,
 )
-from kantata_admin.savedviews.services import remembered_columns
+from kantata_admin.savedviews.services import remembered_columns, stored_query
 
 logger = logging.getLogger(__name__)
 
@@ -128,9 +129,8 @@ def _fields_and_form(
     except KantataError as error:
         # Without the definitions the custom filters cannot be checked: show the problem,
         # keep the member's other filters in the form, and ask Kantata nothing more.
-        return GroupFilterForm(params, remembered_columns=remembered_columns), upstream_problem(
-            error
-        )
+        form = GroupFilterForm(params, remembered_columns=remembered_columns)
+        return form, upstream_problem(error)
     form = GroupFilterForm(params, custom_fields=fields, remembered_columns=remembered_columns)
     return form, None
 
@@ -187,6 +187,8 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
     if fragment:
         context["sort_control_html"] = _sort_control_html(request, context)
+        # The query "Save this view" saves, beside the filters: the list as it is now.
+        context["saved_view_query"] = _saved_view_query(params)
         # "New group" sits outside the results: its carried list state is refreshed too.
         context["new_group_html"] = render_to_string(
             "groups/list.html#new_group", {**context, "oob": True}, request
@@ -196,6 +198,13 @@ def group_list(request: HttpRequest) -> HttpResponse:
         return push_url(response, _list_url(params))
     status = problem.status if problem else (200 if form.is_valid() else 400)
     return _full_page(request, context, status)
+
+
+def _saved_view_query(params: QueryDict) -> str:
+    try:
+        return stored_query(params)
+    except ValidationError:  # too long to save: the save form says so when posted
+        return ""
 
 
 def _filters_html(request: HttpRequest, context: dict[str, Any]) -> str:

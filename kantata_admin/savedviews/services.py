@@ -111,6 +111,19 @@ def saved_view_open(view: SavedView, custom_fields: Sequence[CustomFieldSpec]) -
             f"The view “{view.name}” filtered on something Kantata OX no longer has (a "
             "custom field removed since it was saved); that filter was left out."
         )
+    known = {column_layout.custom_key(spec.id) for spec in custom_fields}
+    columns = params.getlist("columns")
+    gone = [
+        value
+        for value in columns
+        if (key := column_layout.normalise(value)) and key.startswith("cf_") and key not in known
+    ]
+    if gone:
+        params.setlist("columns", [value for value in columns if value not in gone])
+        warnings.append(
+            f"The view “{view.name}” showed a column Kantata OX no longer has (a custom "
+            "field removed since it was saved); that column was left out."
+        )
     if not form.is_valid():
         for name in sorted(form.errors):
             if name in params:

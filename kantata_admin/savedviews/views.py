@@ -27,6 +27,22 @@ def _list_url(query: str) -> str:
     return f"{base}?{query}" if query else base
 
 
+def _with_columns(query: QueryDict, member) -> QueryDict:
+    """A view keeps its own columns: a list showing the member's chosen columns (its query
+    names none) is saved with them, so everyone who opens the view sees those."""
+    requested = [key for v in query.getlist("columns") if (key := column_layout.normalise(v))]
+    remembered = services.remembered_columns(member)
+    if remembered is None or column_layout.names_full_layout(requested):
+        return query
+    kept = query.copy()
+    layout = column_layout.resolve(
+        requested, includes=query.getlist("include"), remembered=remembered
+    )
+    kept.setlist("columns", layout)
+    kept.pop("include", None)
+    return kept
+
+
 @require_POST
 def saved_view_save(request: HttpRequest) -> HttpResponse:
     form = SaveViewForm(request.POST)
@@ -36,7 +52,7 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
             view = services.saved_view_create(
                 request.user,
                 name=data["name"],
-                query=QueryDict(data["query"]),
+                query=_with_columns(QueryDict(data["query"]), request.user),
                 shared=data["shared"],
                 make_default=data["make_default"],
             )

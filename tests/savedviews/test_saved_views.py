@@ -145,3 +145,23 @@ def test_groups_opens_with_the_members_default_view_and_clear_filters_does_not(e
 
     client.post("/views/default/clear/")
     assert client.get("/groups/").status_code == 200
+
+
+def test_opening_a_view_whose_custom_field_column_is_gone_warns_and_opens_the_rest(
+    editor_client,
+):
+    member, client = editor_client
+    view = SavedView.objects.create(
+        owner=member,
+        name="Old column",
+        query="columns=name&columns=cf_987654321&columns=email&per_page=50",
+    )
+    response = client.get(f"/views/{view.pk}/")
+
+    assert response["Location"] == "/groups/?columns=name&columns=email&per_page=50"
+    page = client.get(response["Location"]).content.decode()
+    assert "showed a column Kantata OX no longer has" in page
+    assert re.findall(r'<th scope="col"[^>]*>(?:<a[^>]*>)?([^<]+)', page)[-2:] == [
+        "Name",
+        "E-mail",
+    ]
