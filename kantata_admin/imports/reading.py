@@ -10,6 +10,7 @@ No Kantata here: the custom field definitions are handed in.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -164,7 +165,9 @@ def read_upload(data: bytes, custom_fields: Sequence[CustomFieldSpec]) -> ReadFi
     delimiter = _delimiter(first_line)
     known = known_columns(custom_fields)
     problems = _Problems()
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter, strict=True)
+    # newline="": the csv module alone splits rows, so a line break inside a quoted cell
+    # (or a Unicode line separator in a cell) stays in its cell.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except csv.Error as error:
