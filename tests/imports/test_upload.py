@@ -194,3 +194,13 @@ def test_line_breaks_inside_cells_stay_in_their_cells(importer, login):
     row = ImportRun.objects.get().rows.get()
     assert row.kind == ImportRow.Kind.CREATE
     assert ["notes", "", "One\r\nTwo\u2028Three"] in row.changes
+
+
+def test_a_member_without_a_connection_is_asked_to_connect(import_env, make_member, login):
+    client = login(make_member("editor", "unconnected@team.test"))
+
+    response = upload(client, [["id", "name"], ["", "Anything"]])
+
+    assert response.status_code == 200
+    assert "Connect Kantata OX" in response.content.decode()
+    assert not ImportRun.objects.exists()
