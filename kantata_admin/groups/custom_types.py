@@ -43,6 +43,8 @@ BLANK_CHOICE = "blank"
 # The currency a new money value starts in; the member may type another ISO 4217 code.
 DEFAULT_CURRENCY = "USD"
 FORM_PREFIX = "custom_"
+# The largest number or amount an imported cell may hold: 10^MAX_DIGITS.
+MAX_DIGITS = 15
 # How several choices share one cell of the re-import file.
 CHOICE_SEPARATOR = "; "
 _MONEY_CELL = re.compile(r"^\s*(-?[\d,]*\d(?:\.\d{1,2})?)\s*([A-Za-z]{3})\s*$")
@@ -173,6 +175,8 @@ class NumberType(CustomType):
             number = None
         if number is None or not number.is_finite():
             raise CellRefused(f"{text.strip()[:40]!r} is not a number")
+        if number.adjusted() > MAX_DIGITS:  # 1e999999999 would be a billion digits to send
+            raise CellRefused(f"{text.strip()[:40]!r} is too large a number")
         return number
 
 
@@ -279,6 +283,8 @@ class CurrencyType(CustomType):
             amount = Decimal(match[1].replace(",", ""))
         except InvalidOperation:
             raise CellRefused(f"{match[1]!r} is not an amount") from None
+        if amount.adjusted() > MAX_DIGITS:
+            raise CellRefused(f"{match[1][:40]!r} is too large an amount")
         return Money(cents=int(amount * 100), currency=match[2].upper())
 
 

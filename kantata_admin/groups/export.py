@@ -151,6 +151,19 @@ def spreadsheet_columns(
     return columns
 
 
+def header_key(text: str) -> str:
+    """A re-import header as the import matches it: case, surrounding and repeated spaces,
+    and `_` for a space forgiven ("Contact Name" is `contact_name`)."""
+    return " ".join(text.replace("_", " ").split()).casefold()
+
+
+def reimport_header(spec: CustomFieldSpec) -> str:
+    """A custom field's column: its name, or `custom: <name>` when the name reads as one
+    of the group's own columns (a custom field called "Notes")."""
+    own = {header_key(name) for name in (REIMPORT_ID, *REIMPORT_FIELDS)}
+    return f"custom: {spec.name}" if header_key(spec.name) in own else spec.name
+
+
 def reimport_columns(custom_fields: Sequence[CustomFieldSpec]) -> list[ExportColumn]:
     """The export for re-import: `id`, every writable value by its API name (`company` as
     true/false, text exactly as Kantata holds it), one column per custom field by name."""
@@ -163,7 +176,9 @@ def reimport_columns(custom_fields: Sequence[CustomFieldSpec]) -> list[ExportCol
     for spec in custom_fields:
         kind = custom_type(spec)
         columns.append(
-            ExportColumn(spec.name, lambda g, s=spec, k=kind: k.reimport_cell(s, _held(g, s)))
+            ExportColumn(
+                reimport_header(spec), lambda g, s=spec, k=kind: k.reimport_cell(s, _held(g, s))
+            )
         )
     return columns
 

@@ -9,7 +9,10 @@ every value of its row as Kantata held it, so that the job skips a group changed
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import contextvars
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import batched
 from typing import Any
@@ -37,6 +40,8 @@ CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 KINDS = (CREATE, UPDATE, UNCHANGED, ERROR)
 # Ids read in one call (`only`, the API's page cap).
 READ_CHUNK = 200
+# Chunks read at once: the one being compared and the next.
+READS_IN_FLIGHT = 2
 TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0"})
 FIELD_LABELS = {
@@ -193,8 +198,6 @@ class DryRun:
         self.read = read
         self.specs = {c.spec.id: c.spec for c in read.columns if c.spec is not None}
         self.file_fields = [c.field for c in read.columns if c.field and c.field != REIMPORT_ID]
-        # Called before each read of Kantata (the bench and tests count them).
-        self.before_read: Callable[[], None] = lambda: None
 
     def _rows(self) -> list[_Row]:
         rows = [_read_row(line, cells, self.read.columns) for line, cells in self.read.rows]
@@ -230,27 +233,37 @@ class DryRun:
                 updates.append(row)
             else:
                 yield self._refused(row)
-        for chunk in batched(updates, READ_CHUNK, strict=False):
-            groups = self._groups([row.group_id for row in chunk])
-            for row in chunk:
-                group = groups.get(row.group_id)
-                if group is None:
-                    row.problems.append(
-                        f"no group #{row.group_id} in your Kantata OX account (deleted, or "
-                        "another account's)"
-                    )
-                    yield self._refused(row)
-                else:
-                    yield self._compare(row, group)
+        chunks = [list(chunk) for chunk in batched(updates, READ_CHUNK, strict=False)]
+        # The next chunks' groups are read while this one is compared: Kantata's answers,
+        # not this process, set the pace (the reads are the same calls, made earlier).
+        with ThreadPoolExecutor(READS_IN_FLIGHT, thread_name_prefix="import-read") as pool:
+            pending: deque[Future[dict[str, WorkspaceGroup]]] = deque()
+            asked = 0
+            for chunk in chunks:
+                while asked < len(chunks) and len(pending) < READS_IN_FLIGHT:
+                    # A copy of this context: the calls count in the caller's track_calls().
+                    read = contextvars.copy_context().run
+                    ids = [row.group_id for row in chunks[asked]]
+                    pending.append(pool.submit(read, self._groups, ids))
+                    asked += 1
+                groups = pending.popleft().result()
+                for row in chunk:
+                    group = groups.get(row.group_id)
+                    if group is None:
+                        row.problems.append(
+                            f"no group #{row.group_id} in your Kantata OX account (deleted, "
+                            "or another account's)"
+                        )
+                        yield self._refused(row)
+                    else:
+                        yield self._compare(row, group)
 
     def _groups(self, ids: list[str]) -> dict[str, WorkspaceGroup]:
-        self.before_read()
         page = self.client.workspace_groups.list(
             WorkspaceGroupFilters(only=ids), per_page=READ_CHUNK
         )
         records = list(page.records)
         if self.specs and records:
-            self.before_read()
             records = with_custom_values(self.client, records, field_ids=list(self.specs))
         return {group.id: group for group in records}
 

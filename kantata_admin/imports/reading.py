@@ -10,11 +10,12 @@ No Kantata here: the custom field definitions are handed in.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kantata_admin.groups.export import REIMPORT_FIELDS, REIMPORT_ID
+from kantata_admin.groups.export import REIMPORT_FIELDS, REIMPORT_ID, header_key, reimport_header
 from kantata_admin.groups.field_specs import CustomFieldSpec
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -35,12 +36,6 @@ _UTF16 = ((b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
 SAVE_AS = "Save it as “CSV UTF-8 (comma delimited)” and upload that."
 
 
-def header_key(text: str) -> str:
-    """A header as matched: case, surrounding and repeated spaces, and `_` for a space
-    forgiven ("Contact Name" is `contact_name`)."""
-    return " ".join(text.replace("_", " ").split()).casefold()
-
-
 @dataclass(frozen=True)
 class Column:
     """A column the import knows: `id`, a group field (`field`), or a custom field."""
@@ -57,10 +52,7 @@ def known_columns(custom_fields: Sequence[CustomFieldSpec]) -> dict[str, Column]
     for name in REIMPORT_FIELDS:
         columns[header_key(name)] = Column(name, field=name)
     for spec in custom_fields:
-        key = header_key(spec.name)
-        if key in columns:
-            key = header_key(f"custom: {spec.name}")
-        columns.setdefault(key, Column(spec.name, spec=spec))
+        columns.setdefault(header_key(reimport_header(spec)), Column(spec.name, spec=spec))
     return columns
 
 
@@ -164,7 +156,9 @@ def read_upload(data: bytes, custom_fields: Sequence[CustomFieldSpec]) -> ReadFi
     delimiter = _delimiter(first_line)
     known = known_columns(custom_fields)
     problems = _Problems()
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter, strict=True)
+    # newline="": the csv module alone splits rows, so a line break inside a quoted cell
+    # (or a Unicode line separator in a cell) stays in its cell.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except csv.Error as error:

@@ -12,8 +12,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kantata_admin.groups.custom_types import custom_type
-from kantata_admin.groups.export import REIMPORT_FIELDS, neutralise, runs_as_formula
+from kantata_admin.groups.export import (
+    REIMPORT_FIELDS,
+    header_key,
+    neutralise,
+    reimport_columns,
+    runs_as_formula,
+)
 from kantata_admin.groups.field_specs import CustomFieldSpec
+from kantata_admin.imports.reading import known_columns
 from kantata_admin.kantata import typed_value
 from tests.groups.browse_fixtures import (  # noqa: F401 (fixtures)
     browsing_fixture,
@@ -196,3 +203,15 @@ def test_the_list_offers_both_exports_with_its_filters(browsing):
 def test_only_a_cell_that_would_run_is_neutralised(cell, written):
     assert neutralise(cell) == written
     assert runs_as_formula(cell) == (written != cell)
+
+
+def test_a_custom_field_named_like_a_group_field_reads_back_by_its_own_column():
+    spec = CustomFieldSpec("9", "Notes", "string")
+    other = CustomFieldSpec("10", "Account tier", "string")
+
+    columns = [c.label for c in reimport_columns([spec, other])]
+
+    assert columns[-2:] == ["custom: Notes", "Account tier"]
+    known = known_columns([spec, other])
+    assert known[header_key("notes")].field == "notes"
+    assert known[header_key("Custom: notes")].spec == spec

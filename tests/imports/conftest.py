@@ -43,6 +43,8 @@ def import_env_fixture(import_sandbox, settings):
 def importer_fixture(import_env, import_tokens, make_member, transactional_db):
     """An editor connected to the sandbox's administrator, with a token of its own."""
     member = make_member("editor", "importer@team.test")
+    if len(import_tokens) < 2:  # the first is the witness's
+        import_tokens.extend(import_env.tokens(ADMIN_EMAIL, 20))
     member.kantata_token = import_tokens.pop()
     connection_save_checked(member, TokenGrant(member.kantata_token))
     return member

@@ -5,12 +5,15 @@ the same dry run is refused."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from kantata_admin.audit.models import Action, AuditEntry
 from kantata_admin.bulk.models import BulkItem, ItemState, JobState
-from kantata_admin.imports.models import ImportRun
+from kantata_admin.imports.models import ImportRow, ImportRun
+from kantata_admin.imports.services import keep_hours, purge_expired
 from tests.bulk.conftest import run_here
 from tests.imports.conftest import upload
 
@@ -70,3 +73,24 @@ def test_a_dry_run_is_applied_once(importer, login, witness):
     finally:
         for group in _same_name(witness, name):
             witness.workspace_groups.delete(group.id)
+
+
+def test_an_unapplied_dry_run_expires_and_an_applied_one_keeps_its_counts(importer, login, witness):
+    client = login(importer)
+    name = f"Expiry {uuid.uuid4().hex[:8]}"
+    upload(client, [["id", "name"], ["", name]])
+    upload(client, [["id", "name"], ["", f"{name} other"]])
+    applied, _waiting = ImportRun.objects.order_by("pk")
+    client.post(f"/import/{applied.pk}/apply/")
+    old = timezone.now() - timedelta(hours=keep_hours() + 1)
+    ImportRun.objects.update(created_at=old)
+    try:
+        assert purge_expired() >= 1
+        assert list(ImportRun.objects.values_list("pk", flat=True)) == [applied.pk]
+        assert not ImportRow.objects.exists()
+        page = client.get(f"/import/{applied.pk}/").content.decode()
+        assert "The rows are no longer kept." in page
+        job_page = client.get(f"/bulk/{ImportRun.objects.get().job_id}/").content.decode()
+        assert f'href="/import/{applied.pk}/" id="job-import">groups.csv</a>' in job_page
+    finally:
+        assert not _same_name(witness, name)  # never run: no worker, no run_here

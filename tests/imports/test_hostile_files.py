@@ -5,6 +5,7 @@ applied (no dry run kept, no job, no group changed)."""
 from __future__ import annotations
 
 import io
+import time
 import uuid
 import zipfile
 
@@ -106,3 +107,18 @@ def test_a_phone_number_or_a_negative_number_is_not_a_formula(importer, login, w
     upload(client, rows)
 
     assert ImportRun.objects.get().counts["create"] == 1
+
+
+def test_a_number_too_large_to_send_is_a_row_error(importer, login):
+    client = login(importer)
+    rows = [["id", "name", "Employees", "Annual revenue"]]
+    rows.append(["", f"Huge {uuid.uuid4().hex[:6]}", "1e999999999", ""])
+    rows.append(["", f"Rich {uuid.uuid4().hex[:6]}", "", "9" * 400 + " USD"])
+
+    started = time.monotonic()
+    upload(client, rows)
+
+    assert time.monotonic() - started < 10
+    errors = [r.error for r in ImportRun.objects.get().rows.order_by("line")]
+    assert "'1e999999999' is too large a number" in errors[0]
+    assert "is too large an amount" in errors[1]

@@ -15,7 +15,7 @@ from kantata_admin.audit.models import Action, AuditEntry
 from kantata_admin.bulk.models import ItemState, JobState
 from kantata_admin.bulk.services import bulk_job_revert
 from kantata_admin.imports.models import ImportRow, ImportRun
-from kantata_admin.kantata import GROUP_VALUE_FIELDS, KantataClient
+from kantata_admin.kantata import GROUP_VALUE_FIELDS, CustomFieldValueInput, KantataClient
 from tests.bulk.conftest import run_here
 from tests.imports.conftest import ACME_GROUPS, read_csv, upload
 
@@ -184,3 +184,38 @@ def test_a_group_changed_upstream_after_the_dry_run_is_skipped_and_listed(import
     assert witness.workspace_groups.get(second.id).notes == f"Note {tag} two"
     page = client.get(f"/bulk/{job.pk}/").content.decode()
     assert f"{first.name} (#{first.id}): Changed since" in page
+
+
+def test_a_custom_value_changed_upstream_after_the_dry_run_skips_its_group(
+    importer, login, witness
+):
+    """The guard holds every value of the row: a custom value the row leaves as it was,
+    changed in Kantata since the dry run (which need not touch the group's updated_at),
+    skips the group too."""
+    client = login(importer)
+    group = list(witness.workspace_groups.list(per_page=3).records)[2]
+    tier = next(f for f in witness.custom_fields.list().records if f.name == "Account tier")
+    held = [
+        v for v in witness.custom_field_values.for_group(group.id) if v.custom_field_id == tier.id
+    ]
+    tag = uuid.uuid4().hex[:6]
+    rows = [
+        ["id", "name", "notes", "Account tier"],
+        [group.id, group.name, f"Note {tag}", held[0].value if held else ""],
+    ]
+    assert upload(client, rows).status_code == 302
+    run = ImportRun.objects.get()
+    assert run.counts["update"] == 1
+
+    if held:
+        witness.custom_field_values.update_many([(held[0].id, f"Tier {tag}")])
+    else:
+        witness.custom_field_values.create(
+            [CustomFieldValueInput(group.id, tier.id, f"Tier {tag}")]
+        )
+    client.post(f"/import/{run.pk}/apply/")
+    run.refresh_from_db()
+    job = run_here(run.job_id)
+
+    assert (job.done, job.skipped) == (0, 1)
+    assert witness.workspace_groups.get(group.id).notes == (group.notes or "")

@@ -182,3 +182,25 @@ def test_nothing_to_apply_is_said_and_no_job_starts(importer, login, groups):
     answer = client.post(f"/import/{run.pk}/apply/", follow=True)
     assert "This dry run has nothing to create or update." in answer.content.decode()
     assert not BulkJob.objects.exists()
+
+
+def test_line_breaks_inside_cells_stay_in_their_cells(importer, login):
+    client = login(importer)
+    name = f"Lines {uuid.uuid4().hex[:6]}"
+    text = f'id,name,notes\r\n,{name},"One\r\nTwo\u2028Three"\r\n'
+
+    assert upload_bytes(client, text.encode()).status_code == 302
+
+    row = ImportRun.objects.get().rows.get()
+    assert row.kind == ImportRow.Kind.CREATE
+    assert ["notes", "", "One\r\nTwo\u2028Three"] in row.changes
+
+
+def test_a_member_without_a_connection_is_asked_to_connect(import_env, make_member, login):
+    client = login(make_member("editor", "unconnected@team.test"))
+
+    response = upload(client, [["id", "name"], ["", "Anything"]])
+
+    assert response.status_code == 200
+    assert "Connect Kantata OX" in response.content.decode()
+    assert not ImportRun.objects.exists()
