@@ -60,7 +60,8 @@ def main() -> None:
         if upload:
             shares["import upload"] = 0.1
         total = sum(shares.values())
-        examples = {name: round(args.cases * share / total) for name, share in shares.items()}
+        examples = {name: int(args.cases * share / total) for name, share in shares.items()}
+        examples["list query"] += args.cases - sum(examples.values())  # the rounding's rest
         fuzz = Fuzz(client, group.id, ids)
         started = time.monotonic()
         with LogWatch() as watch:

@@ -120,9 +120,10 @@ class Member(HttpUser):
     def call(self, method: str, path: str, name: str, **kwargs):
         """One request to the next process; a refused connection marks that process down
         and the request goes to another (what a load balancer's health check does)."""
+        extra = kwargs.pop("context", {})
         for _ in range(len(HOSTS)):
             base = self.base()
-            context = {"port": int(base.rsplit(":", 1)[1]), **kwargs.pop("context", {})}
+            context = {"port": int(base.rsplit(":", 1)[1]), **extra}
             with self.client.request(
                 method, f"{base}{path}", name=name, context=context, catch_response=True, **kwargs
             ) as response:
@@ -159,9 +160,11 @@ class Member(HttpUser):
         edit = self.call("GET", f"/groups/{group}/edit/", "edit")
         if edit.status_code != 200:
             return
-        fields = [(k, v) for k, v in form_fields(edit.text, f"/groups/{group}/edit/")]
         wanted = f"Team {self.member['email'].split('@')[0]} {uuid.uuid4().hex[:8]}"
-        fields = [(k, wanted if k == "name" else v) for k, v in fields]
+        fields = [
+            (k, wanted if k == "name" else v)
+            for k, v in form_fields(edit.text, f"/groups/{group}/edit/")
+        ]
         started = time.time()
         answer = self.call(
             "POST",

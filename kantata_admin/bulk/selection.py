@@ -26,6 +26,12 @@ class SelectionRefused(ValueError):
     """The selection cannot be used; the message says why."""
 
 
+def _is_group_id(text: str) -> bool:
+    """A Kantata id (1 to 2^63 - 1, ASCII digits without a leading zero). str.isdigit()
+    alone let "0", "²" and "٣" through to the client, whose refusal showed as a 502."""
+    return text.isascii() and text.isdigit() and text[0] != "0" and int(text) < 2**63
+
+
 def _read(client: KantataClient, ids: list[str]) -> list[WorkspaceGroup]:
     found: dict[str, WorkspaceGroup] = {}
     for start in range(0, len(ids), 500):
@@ -54,7 +60,7 @@ def freeze(
         groups = list(islice(walk, MAX_GROUPS + 1))
         selection = {"filter": filter_query, "count": len(groups)}
     else:
-        wanted = list(dict.fromkeys(i for i in ids if i.isdigit()))
+        wanted = list(dict.fromkeys(i for i in ids if _is_group_id(i)))
         if not wanted:
             raise SelectionRefused("Tick at least one group, or choose all matching.")
         groups = _read(client, wanted[: MAX_GROUPS + 1])

@@ -50,9 +50,16 @@ class Site:
     workers: list[WorkerProcess] = field(default_factory=list)
 
     def app(self) -> AppProcess:
-        app = AppProcess(self.env, self.logdir / f"app-{len(self.apps)}.log")
-        self.apps.append(app)
-        return app.start()
+        return self.app_processes(1)[0]
+
+    def app_processes(self, count: int) -> list[AppProcess]:
+        """`count` app processes, booted at once."""
+        started = []
+        for _ in range(count):
+            app = AppProcess(self.env, self.logdir / f"app-{len(self.apps)}.log")
+            self.apps.append(app)
+            started.append(app.spawn())
+        return [app.wait() for app in started]
 
     def worker(self) -> WorkerProcess:
         worker = WorkerProcess(self.env, self.logdir / f"worker-{len(self.workers)}.log")

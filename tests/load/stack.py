@@ -86,16 +86,24 @@ class AppProcess:
         default_factory=lambda: socket.create_server(("127.0.0.1", 0), backlog=128)
     )
     process: subprocess.Popen | None = None
+    port: int = field(init=False)
 
-    @property
-    def port(self) -> int:
-        return self.listener.getsockname()[1]
+    def __post_init__(self) -> None:
+        self.port = self.listener.getsockname()[1]
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> AppProcess:
+        return self.spawn().wait()
+
+    def wait(self) -> AppProcess:
+        wait_until_serving(self.url, self.process, self.log_text)
+        return self
+
+    def spawn(self) -> AppProcess:
+        """Start it without waiting (several boot at once); `wait()` until it serves."""
         self._stderr = self.log.open("a")
         self.process = spawn_gunicorn(
             self.listener,
@@ -104,7 +112,6 @@ class AppProcess:
             stderr=self._stderr,
             app="kantata_admin.wsgi",
         )
-        wait_until_serving(self.url, self.process, self.log_text)
         return self
 
     def log_text(self) -> str:

@@ -20,7 +20,7 @@ def test_a_session_started_on_one_process_continues_on_the_other(site, make_memb
     member.set_password(PASSWORD)
     member.save()
     EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
-    first, second = site.app(), site.app()
+    first, second = site.app_processes(2)
     browser = requests.Session()
 
     page = browser.get(f"{first.url}/accounts/login/", timeout=30).text
