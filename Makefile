@@ -40,7 +40,7 @@ test: sync node_modules/axe-core/axe.min.js
 
 # The large property-test runs, outside the default one (tests/sandbox/test_no_5xx.py).
 fuzz: sync
-	$(UV) run --locked pytest tests/sandbox/test_no_5xx.py --hypothesis-profile=thorough
+	$(UV) run --locked pytest tests/sandbox/test_no_5xx.py tests/load/test_fuzz.py --hypothesis-profile=thorough
 
 lint: sync
 	$(UV) run --locked ruff check .
