@@ -3,6 +3,7 @@ the strict CSP, by role and label; each checks what the sandbox stored and what 
 shows, at 1280 px (items 2, 3 and 10 also at 375 px), and axe-core on the form and the
 group's page, light and dark."""
 
+import contextlib
 import re
 import threading
 import time
@@ -328,6 +329,43 @@ def test_a_delete_from_the_list_says_so_with_a_link_to_its_history_entry(
     shown = page.locator(f"#history-{entry.pk}")
     expect(shown).to_contain_text("Group deleted")
     expect(shown).to_be_in_viewport()
+
+
+@pytest.fixture
+def forty_groups(kantata) -> Iterator[list]:
+    """Forty groups whose names share a prefix of their own (a 50-row page of them alone)."""
+    prefix = unique_name("Row")
+    made = [kantata.workspace_groups.create({"name": f"{prefix} {n:02}"}) for n in range(40)]
+    yield made
+    for group in made:
+        with contextlib.suppress(NotFound):
+            kantata.workspace_groups.delete(group.id)
+
+
+def test_a_delete_near_the_bottom_of_a_long_page_is_said_where_the_member_is(
+    open_as, fresh_token, live_server, forty_groups
+):
+    page = open_as(fresh_token)
+    prefix = forty_groups[0].name.rsplit(" ", 1)[0]
+    page.goto(f"{live_server.url}/groups/?{urlencode({'matching': prefix, 'per_page': 50})}")
+    expect(page.get_by_role("heading", name="40 groups")).to_be_visible()
+    doomed, after = forty_groups[37], forty_groups[38]
+    page.get_by_role("button", name=f"Delete {doomed.name}").click()  # hx-confirm: accepted
+    expect(page.locator("tr", has_text=doomed.name)).to_have_count(0)
+    # Said in the live region that was there all along (so it is announced), on screen at
+    # the bottom of the page, and the keyboard's place is the notice, not the page's top.
+    notice = page.locator("#list-notices").get_by_role("status")
+    expect(notice).to_have_text(re.compile(f"Deleted “{re.escape(doomed.name)}”"))
+    expect(page.locator("#list-notices")).to_have_attribute("aria-live", "polite")
+    expect(notice).to_be_in_viewport()
+    expect(notice).to_be_focused()
+    expect(page.get_by_role("heading", name="39 groups")).to_be_attached()
+    expect(notice).to_be_in_viewport()  # still, once the results are drawn again
+    expect(page.locator("tr", has_text=after.name)).to_be_in_viewport()
+    # The notice's link leads to the group with the list's state, as the rows' links do.
+    expect(notice.get_by_role("link", name="See the delete in its history")).to_have_attribute(
+        "href", re.compile(r"_list=")
+    )
 
 
 # --- item 9: Kantata's 403 remembered; the group's page says why ---------------------------

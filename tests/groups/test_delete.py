@@ -62,9 +62,10 @@ def test_with_htmx_the_row_leaves_the_list(connect, editor, login, kantata, grou
         {"name": group.name},
         headers={"HX-Request": "true"},
     )
-    # The row leaves (nothing takes its place); the notice goes above the list, out of band.
+    # The row leaves (nothing takes its place); the notice goes into the list's live region,
+    # out of band.
     assert response.status_code == 200 and "<tr" not in response.text
-    assert 'hx-swap-oob="afterbegin:#main"' in response.text
+    assert 'hx-swap-oob="innerHTML:#list-notices"' in response.text
     assert f"Deleted “{group.name}”." in response.text
     with pytest.raises(NotFound):
         kantata.workspace_groups.get(group.id)
