@@ -1,8 +1,11 @@
 """Deleting a group: confirmation naming it, two upstream calls, the row leaving the list
 under htmx, a group already deleted elsewhere reported as such, one audit entry."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from kantata_admin.audit.models import Action, Outcome
 from kantata_admin.connections.oauth import TokenGrant
@@ -102,10 +105,14 @@ def test_with_htmx_kantata_refusing_the_delete_says_so_in_the_row(
     connection_save_checked(editor, TokenGrant(_connect_tokens(READONLY_EMAIL)))
     response = login(editor).post(
         reverse("groups:delete", args=[group.id]),
-        {"name": group.name},
+        {"name": group.name, "_list": "matching=a&order=name%3Adesc&page=2"},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
     assert "Your Kantata account may not change this group." in response.text
     assert 'class="row-notice row-error"' in response.text
+    # The row's way to the group keeps the list's state, as every link from the list does.
+    detail = reverse("groups:detail", args=[group.id])
+    state = urlencode({"_list": "matching=a&order=name%3Adesc&page=2"})
+    assert f'<a href="{detail}?{escape(state)}">Open the group</a>' in response.text
     assert kantata.workspace_groups.get(group.id).name == group.name
