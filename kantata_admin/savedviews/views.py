@@ -4,12 +4,14 @@ remove one, make one the member's default. Plain POST forms, answered with a red
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from kantata_admin.connections.services import client_and_connection
@@ -25,6 +27,17 @@ logger = logging.getLogger(__name__)
 def _list_url(query: str) -> str:
     base = reverse("groups:list")
     return f"{base}?{query}" if query else base
+
+
+def _back(request: HttpRequest) -> str:
+    """The list the member came from (the panel's `back`), rebuilt as the list with that
+    query: untrusted input, so never another host, scheme or page."""
+    back = request.POST.get("back", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return reverse("groups:list")
+    return _list_url(urlsplit(back).query)
 
 
 def _with_columns(query: QueryDict, member) -> QueryDict:
@@ -94,7 +107,7 @@ def saved_view_remove(request: HttpRequest, view_id: int) -> HttpResponse:
     view = get_object_or_404(SavedView.objects.visible_to(request.user), pk=view_id)
     services.saved_view_remove(request.user, view)
     messages.success(request, f"You removed the view “{view.name}”.")
-    return HttpResponseRedirect(request.POST.get("back") or reverse("groups:list"))
+    return HttpResponseRedirect(_back(request))
 
 
 @require_POST
@@ -109,7 +122,7 @@ def saved_view_default(request: HttpRequest, view_id: int) -> HttpResponse:
 def saved_view_default_clear(request: HttpRequest) -> HttpResponse:
     services.saved_view_make_default(request.user, None)
     messages.success(request, "Groups now opens with every group.")
-    return HttpResponseRedirect(request.POST.get("back") or reverse("groups:list"))
+    return HttpResponseRedirect(_back(request))
 
 
 # The chooser's list: the list page reopens the chooser at it.
