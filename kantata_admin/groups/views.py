@@ -50,7 +50,7 @@ from kantata_admin.groups.export import (
 )
 from kantata_admin.groups.filtering import DEFAULT_ORDER, OPTION_NAMES, GroupFilterForm
 from kantata_admin.groups.handoffs import handed_over
-from kantata_admin.groups.list_state import carry
+from kantata_admin.groups.list_state import carry, list_address
 from kantata_admin.groups.problems import Problem, problem_for, upstream_problem
 from kantata_admin.groups.table_html import safe_href
 from kantata_admin.groups.tables import (
@@ -103,8 +103,7 @@ def _options_only(query: QueryDict) -> QueryDict:
 
 
 def _list_url(params: QueryDict) -> str:
-    query = params.urlencode()
-    return f"{reverse('groups:list')}?{query}" if query else reverse("groups:list")
+    return list_address(params.urlencode())
 
 
 def _list_context(params: QueryDict) -> dict[str, Any]:

@@ -24,11 +24,6 @@ from kantata_admin.savedviews.models import SavedView
 logger = logging.getLogger(__name__)
 
 
-def _list_url(query: str) -> str:
-    base = reverse("groups:list")
-    return f"{base}?{query}" if query else base
-
-
 def _back(request: HttpRequest) -> str:
     """The list the member came from (the panel's `back`), rebuilt as the list with that
     query: untrusted input, so never another host, scheme or page."""
@@ -37,7 +32,7 @@ def _back(request: HttpRequest) -> str:
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return reverse("groups:list")
-    return _list_url(urlsplit(back).query)
+    return list_state.list_address(urlsplit(back).query)
 
 
 def _with_columns(query: QueryDict, member) -> QueryDict:
@@ -74,12 +69,12 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
         else:
             shared = " and shared it with the team" if view.shared else ""
             messages.success(request, f"You saved the view “{view.name}”{shared}.")
-            return HttpResponseRedirect(_list_url(view.query))
+            return HttpResponseRedirect(list_state.list_address(view.query))
     # Everything typed comes back, with what was wrong, and the list it was about.
     return render(
         request,
         "savedviews/save.html",
-        {"form": form, "back": _list_url(form.data.get("query", ""))},
+        {"form": form, "back": list_state.list_address(form.data.get("query", ""))},
         status=400,
     )
 
@@ -95,11 +90,11 @@ def saved_view_open(request: HttpRequest, view_id: int) -> HttpResponse:
     except KantataError as error:
         # The list checks the filters again and shows this problem itself.
         logger.info("saved view %s opened unchecked: %s", view.pk, error)
-        return HttpResponseRedirect(_list_url(view.query))
+        return HttpResponseRedirect(list_state.list_address(view.query))
     opened = services.saved_view_open(view, fields)
     for warning in opened.warnings:
         messages.warning(request, warning)
-    return HttpResponseRedirect(_list_url(opened.query))
+    return HttpResponseRedirect(list_state.list_address(opened.query))
 
 
 @require_POST
@@ -162,4 +157,4 @@ def column_choice_save(request: HttpRequest) -> HttpResponse:
         services.column_choice_save(request.user, layout)
         query.setlist("columns", layout)
     # Back to the chooser, open, to go on choosing.
-    return HttpResponseRedirect(f"{_list_url(query.urlencode())}#{COLUMNS_ANCHOR}")
+    return HttpResponseRedirect(f"{list_state.list_address(query.urlencode())}#{COLUMNS_ANCHOR}")
