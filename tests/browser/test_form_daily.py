@@ -262,6 +262,77 @@ def test_save_is_disabled_while_a_save_is_in_flight(
     sandbox.clear_faults(fresh_token)
 
 
+def test_a_save_stopped_on_its_way_gives_save_and_the_guard_back(
+    open_as, fresh_token, sandbox, live_server, kantata, group
+):
+    page = open_as(fresh_token, accept_dialogs=False)
+    asked: list[str] = []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.type)
+        dialog.dismiss()  # stay on the form
+
+    page.on("dialog", answer)
+    edit_url = f"{live_server.url}/groups/{group.id}/edit/"
+    page.goto(edit_url)
+    page.get_by_label("Phone number", exact=True).fill("+1 555 0102")
+    sandbox.fault(fresh_token, kind="delay", delay_ms=4000)
+    save = page.get_by_role("button", name="Save changes")
+    # Once the save is on its way, the member presses Esc (the browser's Stop does the same).
+    page.locator("form[data-unsaved-guard]").evaluate(
+        """f => f.addEventListener('submit', () => setTimeout(() => {
+            sessionStorage.setItem('before-stop', String(f.querySelector('[data-save]').disabled));
+            window.stop();
+        }, 500))"""
+    )
+    save.click()
+    assert page.evaluate("sessionStorage.getItem('before-stop')") == "true"
+    # Save may be pressed again, and leaving with what was typed asks again.
+    expect(save).to_be_enabled(timeout=2000)
+    expect(page.get_by_text("Saving…")).to_have_count(0)
+    page.get_by_role("link", name="Cancel").click()
+    deadline = time.monotonic() + 5
+    while not asked and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert asked == ["beforeunload"]
+    expect(page).to_have_url(edit_url)
+    # The stopped save went on in the dashboard: let it end before the test does.
+    deadline = time.monotonic() + 10
+    while not group_entries().filter(action=Action.GROUP_UPDATE).exists():
+        assert time.monotonic() < deadline, "the stopped save never ended"
+        time.sleep(0.1)
+    sandbox.clear_faults(fresh_token)
+
+
+def test_a_save_that_never_answers_gives_save_back_after_a_while(
+    open_as, fresh_token, sandbox, live_server, group
+):
+    page = open_as(fresh_token)
+    page.goto(f"{live_server.url}/groups/{group.id}/edit/")
+    page.get_by_label("Phone number", exact=True).fill("+1 555 0103")
+    # A save that hangs (the network, or Kantata): the page is not left waiting forever.
+    page.locator("form[data-unsaved-guard]").evaluate("f => { f.dataset.saveTimeoutMs = '700'; }")
+    sandbox.fault(fresh_token, kind="delay", delay_ms=3000)
+    save = page.get_by_role("button", name="Save changes")
+    # Locators wait for a navigation under way to end: the page notes what Save did meanwhile.
+    save.evaluate(
+        """save => new MutationObserver(() => {
+            const note = save.parentElement.querySelector('[aria-live]').textContent;
+            const seen = sessionStorage.getItem('save-states') || '';
+            sessionStorage.setItem('save-states', seen + (save.disabled ? 'disabled' : 'enabled')
+                + (note ? ' (' + note + ')' : '') + '; ');
+        }).observe(save, {attributes: true})"""
+    )
+    save.click()
+    expect(page.get_by_text(f"Saved “{group.name}”.")).to_be_visible()
+    states = page.evaluate("sessionStorage.getItem('save-states')")
+    assert states == (
+        "disabled (Saving…); "
+        "enabled (No answer yet: the save may still go through. Check before saving again.); "
+    )
+    sandbox.clear_faults(fresh_token)
+
+
 # --- item 3: pages opened from the list keep the list's state ------------------------------
 
 
