@@ -562,12 +562,19 @@ def test_axe_finds_no_violations_on_the_form_and_the_groups_page(
     assert axe_violations(page) == []
 
 
-def test_the_refusal_notice_passes_axe_too(open_as, fresh_token, live_server, group):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("where", ["detail", "form", "delete"])
+def test_the_refusal_notice_passes_axe_too(open_as, fresh_token, live_server, group, scheme, where):
     from kantata_admin.connections.models import KantataConnection
     from kantata_admin.groups.write_refusals import remember_refusal
 
-    page = open_as(fresh_token, color_scheme="dark", bypass_csp=True)
+    page = open_as(fresh_token, color_scheme=scheme, bypass_csp=True)
     remember_refusal(KantataConnection.objects.get())
-    page.goto(f"{live_server.url}/groups/{group.id}/")
-    expect(page.get_by_role("button", name="Edit", exact=True)).to_be_disabled()
+    path = {"detail": "", "form": "edit/", "delete": "delete/"}[where]
+    page.goto(f"{live_server.url}/groups/{group.id}/{path}")
+    notice = page.get_by_role("status").filter(has_text="Kantata OX refused a change")
+    expect(notice).to_be_visible()
+    if where == "detail":
+        expect(page.get_by_role("button", name="Edit", exact=True)).to_be_disabled()
+    page.wait_for_load_state("networkidle")
     assert axe_violations(page) == []
