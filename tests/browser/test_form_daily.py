@@ -413,10 +413,11 @@ def forty_groups(kantata) -> Iterator[list]:
             kantata.workspace_groups.delete(group.id)
 
 
+@VIEWPORTS
 def test_a_delete_near_the_bottom_of_a_long_page_is_said_where_the_member_is(
-    open_as, fresh_token, live_server, forty_groups
+    open_as, fresh_token, live_server, forty_groups, viewport
 ):
-    page = open_as(fresh_token)
+    page = open_as(fresh_token, viewport=viewport)
     prefix = forty_groups[0].name.rsplit(" ", 1)[0]
     page.goto(f"{live_server.url}/groups/?{urlencode({'matching': prefix, 'per_page': 50})}")
     expect(page.get_by_role("heading", name="40 groups")).to_be_visible()
