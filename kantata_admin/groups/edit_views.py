@@ -438,7 +438,13 @@ def _delete_answer(
     request: HttpRequest, notice: str, *, level: int, removed: bool = False, group_id: str = ""
 ) -> HttpResponse:
     if request.htmx:
-        context = {"notice": notice, "level": level, "group_id": group_id, "removed": removed}
+        context = {
+            "notice": notice,
+            "level": level,
+            "group_id": group_id,
+            "removed": removed,
+            "list_query": list_state.list_query(request),
+        }
         return render(request, "groups/_delete_notice.html", context)
     messages.add_message(request, level, notice)
     if removed:

@@ -76,9 +76,8 @@ class ListQuery:
     includes: tuple[str, ...]
     # Custom fields shown as columns (their values come in the same call).
     columns: tuple[CustomFieldSpec, ...]
-    # The keys of the columns shown, in order (column_layout); empty: the standard ones
-    # and those of `includes` and `columns`, in the table's own order.
-    layout: tuple[str, ...] = ()
+    # The keys of the columns shown, in order (column_layout.resolve: never empty).
+    layout: tuple[str, ...]
 
     @property
     def api_includes(self) -> tuple[str, ...]:

@@ -40,11 +40,15 @@ def list_query(request: HttpRequest) -> str:
     return kept.urlencode()
 
 
-def list_url(request: HttpRequest) -> str:
-    """The list as the member left it: `/groups/?<their query>`, or `/groups/`."""
-    query = list_query(request)
+def list_address(query: str) -> str:
+    """The list at `query` (a query string): `/groups/?<query>`, or `/groups/`."""
     base = reverse("groups:list")
     return f"{base}?{query}" if query else base
+
+
+def list_url(request: HttpRequest) -> str:
+    """The list as the member left it: `/groups/?<their query>`, or `/groups/`."""
+    return list_address(list_query(request))
 
 
 def carry(url: str, query: str) -> str:

@@ -114,22 +114,16 @@ def custom_column(spec: CustomFieldSpec) -> Column:
     return Column(f"cf_{spec.id}", spec.name, "text", lambda g, spec=spec: _custom_value(g, spec))
 
 
-assert tuple(c.key for c in GROUP_COLUMNS) == column_layout.STANDARD
-
-
 def table_columns(query: ListQuery) -> list[Column]:
-    """The columns the list shows: the member's layout, in its order; without one, the
-    standard ones, those of the chosen includes, then the chosen custom fields."""
-    if query.layout:
-        by_key = {c.key: c for c in GROUP_COLUMNS}
-        by_key |= {column_layout.custom_key(spec.id): custom_column(spec) for spec in query.columns}
-        return [by_key[key] for key in query.layout if key in by_key]
-    standard = [c for c in GROUP_COLUMNS if c.include is None or c.include in query.includes]
-    return standard + [custom_column(spec) for spec in query.columns]
+    """The columns the list shows: the query's layout (never empty: column_layout.resolve
+    always shows the name), in its order."""
+    by_key = {c.key: c for c in GROUP_COLUMNS}
+    by_key |= {column_layout.custom_key(spec.id): custom_column(spec) for spec in query.columns}
+    return [by_key[key] for key in query.layout if key in by_key]
 
 
 @dataclass(frozen=True)
-class ColumnChoice:
+class ColumnOption:
     """One line of the column chooser: a column, whether it is shown, whether it may be
     hidden."""
 
@@ -141,7 +135,7 @@ class ColumnChoice:
 
 def column_choices(
     layout: Sequence[str], custom_fields: Sequence[CustomFieldSpec]
-) -> list[ColumnChoice]:
+) -> list[ColumnOption]:
     """Every column the list can show, for the chooser: the shown ones in their order, then
     the others (standard ones in the table's order, custom fields by name)."""
     labels = {c.key: c.label for c in GROUP_COLUMNS}
@@ -150,18 +144,8 @@ def column_choices(
     shown = [key for key in layout if key in labels]
     hidden = [key for key in labels if key not in set(shown)]
     return [
-        ColumnChoice(key, labels[key], key in set(shown), key == column_layout.ALWAYS_SHOWN)
+        ColumnOption(key, labels[key], key in set(shown), key == column_layout.ALWAYS_SHOWN)
         for key in shown + hidden
-    ]
-
-
-def export_columns(query: ListQuery, custom_fields: Sequence[CustomFieldSpec]) -> list[Column]:
-    """The columns of the CSV export: the table's, plus every custom field."""
-    standard = [c for c in GROUP_COLUMNS if c.include is None or c.include in query.includes]
-    return [
-        Column("id", "Id", "text", lambda g: g.id),
-        *standard,
-        *(custom_column(spec) for spec in custom_fields),
     ]
 
 

@@ -31,6 +31,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -49,7 +50,7 @@ from kantata_admin.groups.export import (
 )
 from kantata_admin.groups.filtering import DEFAULT_ORDER, OPTION_NAMES, GroupFilterForm
 from kantata_admin.groups.handoffs import handed_over
-from kantata_admin.groups.list_state import carry
+from kantata_admin.groups.list_state import carry, list_address
 from kantata_admin.groups.problems import Problem, problem_for, upstream_problem
 from kantata_admin.groups.table_html import safe_href
 from kantata_admin.groups.tables import (
@@ -102,8 +103,7 @@ def _options_only(query: QueryDict) -> QueryDict:
 
 
 def _list_url(params: QueryDict) -> str:
-    query = params.urlencode()
-    return f"{reverse('groups:list')}?{query}" if query else reverse("groups:list")
+    return list_address(params.urlencode())
 
 
 def _list_context(params: QueryDict) -> dict[str, Any]:
@@ -189,15 +189,30 @@ def group_list(request: HttpRequest) -> HttpResponse:
         context["sort_control_html"] = _sort_control_html(request, context)
         # The query "Save this view" saves, beside the filters: the list as it is now.
         context["saved_view_query"] = _saved_view_query(params)
-        # "New group" sits outside the results: its carried list state is refreshed too.
-        context["new_group_html"] = render_to_string(
-            "groups/list.html#new_group", {**context, "oob": True}, request
-        )
+        # The links outside the results carry the list's state: refreshed with it.
+        context["links_html"] = _links_html(request, context)
+        context["list_address"] = _list_url(params)
         # htmx swaps only 2xx answers: the problem goes in the fragment, with status 200.
         response = render(request, "groups/list.html#results", context)
         return push_url(response, _list_url(params))
     status = problem.status if problem else (200 if form.is_valid() else 400)
     return _full_page(request, context, status)
+
+
+# The parts of the page outside the results that link with the list's state: "New group",
+# the export links and the write refusal's "Try anyway".
+OUT_OF_BAND_LINKS = ("new_group", "export_control", "refusal_notice")
+
+
+def _links_html(request: HttpRequest, context: dict[str, Any]) -> str:
+    drawn = {**context, "oob": True}
+    # Each part is a rendered template (safe): only their join needs saying so.
+    return mark_safe(  # noqa: S308
+        "".join(
+            render_to_string(f"groups/list.html#{name}", drawn, request)
+            for name in OUT_OF_BAND_LINKS
+        )
+    )
 
 
 def _saved_view_query(params: QueryDict) -> str:

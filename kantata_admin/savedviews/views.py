@@ -4,12 +4,14 @@ remove one, make one the member's default. Plain POST forms, answered with a red
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from kantata_admin.connections.services import client_and_connection
@@ -22,9 +24,15 @@ from kantata_admin.savedviews.models import SavedView
 logger = logging.getLogger(__name__)
 
 
-def _list_url(query: str) -> str:
-    base = reverse("groups:list")
-    return f"{base}?{query}" if query else base
+def _back(request: HttpRequest) -> str:
+    """The list the member came from (the panel's `back`), rebuilt as the list with that
+    query: untrusted input, so never another host, scheme or page."""
+    back = request.POST.get("back", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return reverse("groups:list")
+    return list_state.list_address(urlsplit(back).query)
 
 
 def _with_columns(query: QueryDict, member) -> QueryDict:
@@ -61,12 +69,12 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
         else:
             shared = " and shared it with the team" if view.shared else ""
             messages.success(request, f"You saved the view “{view.name}”{shared}.")
-            return HttpResponseRedirect(_list_url(view.query))
+            return HttpResponseRedirect(list_state.list_address(view.query))
     # Everything typed comes back, with what was wrong, and the list it was about.
     return render(
         request,
         "savedviews/save.html",
-        {"form": form, "back": _list_url(form.data.get("query", ""))},
+        {"form": form, "back": list_state.list_address(form.data.get("query", ""))},
         status=400,
     )
 
@@ -82,11 +90,11 @@ def saved_view_open(request: HttpRequest, view_id: int) -> HttpResponse:
     except KantataError as error:
         # The list checks the filters again and shows this problem itself.
         logger.info("saved view %s opened unchecked: %s", view.pk, error)
-        return HttpResponseRedirect(_list_url(view.query))
+        return HttpResponseRedirect(list_state.list_address(view.query))
     opened = services.saved_view_open(view, fields)
     for warning in opened.warnings:
         messages.warning(request, warning)
-    return HttpResponseRedirect(_list_url(opened.query))
+    return HttpResponseRedirect(list_state.list_address(opened.query))
 
 
 @require_POST
@@ -94,7 +102,7 @@ def saved_view_remove(request: HttpRequest, view_id: int) -> HttpResponse:
     view = get_object_or_404(SavedView.objects.visible_to(request.user), pk=view_id)
     services.saved_view_remove(request.user, view)
     messages.success(request, f"You removed the view “{view.name}”.")
-    return HttpResponseRedirect(request.POST.get("back") or reverse("groups:list"))
+    return HttpResponseRedirect(_back(request))
 
 
 @require_POST
@@ -109,7 +117,7 @@ def saved_view_default(request: HttpRequest, view_id: int) -> HttpResponse:
 def saved_view_default_clear(request: HttpRequest) -> HttpResponse:
     services.saved_view_make_default(request.user, None)
     messages.success(request, "Groups now opens with every group.")
-    return HttpResponseRedirect(request.POST.get("back") or reverse("groups:list"))
+    return HttpResponseRedirect(_back(request))
 
 
 # The chooser's list: the list page reopens the chooser at it.
@@ -149,4 +157,4 @@ def column_choice_save(request: HttpRequest) -> HttpResponse:
         services.column_choice_save(request.user, layout)
         query.setlist("columns", layout)
     # Back to the chooser, open, to go on choosing.
-    return HttpResponseRedirect(f"{_list_url(query.urlencode())}#{COLUMNS_ANCHOR}")
+    return HttpResponseRedirect(f"{list_state.list_address(query.urlencode())}#{COLUMNS_ANCHOR}")

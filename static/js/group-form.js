@@ -31,7 +31,24 @@
   });
 
   // --- saving ---------------------------------------------------------------------------
+  // A save with no answer after this long (a hung network or Kantata) gives Save back; the
+  // form may set its own (data-save-timeout-ms).
+  const SAVE_TIMEOUT_MS = 20000;
   const note = form.querySelector("[data-saving-note]");
+  let giveBack = null;
+  // The save is over without leaving the page (stopped, failed, or no answer yet): Save is
+  // available again and leaving with unsaved changes asks again.
+  const saveOver = function (message) {
+    window.clearTimeout(giveBack);
+    delete form.dataset.saving;
+    leaving = false;
+    form.querySelectorAll("[data-save]").forEach(function (button) {
+      button.disabled = false;
+    });
+    if (note) {
+      note.textContent = message;
+    }
+  };
   form.addEventListener("submit", function (event) {
     if (event.submitter && event.submitter.name === "search_workspaces") {
       leaving = true; // a search without htmx: the form comes back as typed
@@ -52,19 +69,21 @@
         note.textContent = "Saving…";
       }
     }, 0);
+    giveBack = window.setTimeout(function () {
+      saveOver("No answer yet: the save may still go through. Check before saving again.");
+    }, Number(form.dataset.saveTimeoutMs) || SAVE_TIMEOUT_MS);
   });
-  // Back to this page from the browser's cache: it may save again.
-  window.addEventListener("pageshow", function (event) {
-    if (event.persisted) {
-      delete form.dataset.saving;
-      leaving = false;
-      form.querySelectorAll("[data-save]").forEach(function (button) {
-        button.disabled = false;
-      });
-      if (note) {
-        note.textContent = "";
+  // A save stopped on its way (Esc, the browser's Stop) or failed: where the browser says so.
+  if (window.navigation) {
+    window.navigation.addEventListener("navigateerror", function () {
+      if (form.dataset.saving === "true") {
+        saveOver("The save was stopped before an answer came: it may have gone through.");
       }
-    }
+    });
+  }
+  // Back to this page (from the browser's cache, or after a failed save's error page).
+  window.addEventListener("pageshow", function () {
+    saveOver("");
   });
 
   // --- Enter in the workspace search searches ---------------------------------------------

@@ -3,6 +3,7 @@ the strict CSP, by role and label; each checks what the sandbox stored and what 
 shows, at 1280 px (items 2, 3 and 10 also at 375 px), and axe-core on the form and the
 group's page, light and dark."""
 
+import contextlib
 import re
 import threading
 import time
@@ -261,6 +262,77 @@ def test_save_is_disabled_while_a_save_is_in_flight(
     sandbox.clear_faults(fresh_token)
 
 
+def test_a_save_stopped_on_its_way_gives_save_and_the_guard_back(
+    open_as, fresh_token, sandbox, live_server, kantata, group
+):
+    page = open_as(fresh_token, accept_dialogs=False)
+    asked: list[str] = []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.type)
+        dialog.dismiss()  # stay on the form
+
+    page.on("dialog", answer)
+    edit_url = f"{live_server.url}/groups/{group.id}/edit/"
+    page.goto(edit_url)
+    page.get_by_label("Phone number", exact=True).fill("+1 555 0102")
+    sandbox.fault(fresh_token, kind="delay", delay_ms=4000)
+    save = page.get_by_role("button", name="Save changes")
+    # Once the save is on its way, the member presses Esc (the browser's Stop does the same).
+    page.locator("form[data-unsaved-guard]").evaluate(
+        """f => f.addEventListener('submit', () => setTimeout(() => {
+            sessionStorage.setItem('before-stop', String(f.querySelector('[data-save]').disabled));
+            window.stop();
+        }, 500))"""
+    )
+    save.click()
+    assert page.evaluate("sessionStorage.getItem('before-stop')") == "true"
+    # Save may be pressed again, and leaving with what was typed asks again.
+    expect(save).to_be_enabled(timeout=2000)
+    expect(page.get_by_text("Saving…")).to_have_count(0)
+    page.get_by_role("link", name="Cancel").click()
+    deadline = time.monotonic() + 5
+    while not asked and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert asked == ["beforeunload"]
+    expect(page).to_have_url(edit_url)
+    # The stopped save went on in the dashboard: let it end before the test does.
+    deadline = time.monotonic() + 10
+    while not group_entries().filter(action=Action.GROUP_UPDATE).exists():
+        assert time.monotonic() < deadline, "the stopped save never ended"
+        time.sleep(0.1)
+    sandbox.clear_faults(fresh_token)
+
+
+def test_a_save_that_never_answers_gives_save_back_after_a_while(
+    open_as, fresh_token, sandbox, live_server, group
+):
+    page = open_as(fresh_token)
+    page.goto(f"{live_server.url}/groups/{group.id}/edit/")
+    page.get_by_label("Phone number", exact=True).fill("+1 555 0103")
+    # A save that hangs (the network, or Kantata): the page is not left waiting forever.
+    page.locator("form[data-unsaved-guard]").evaluate("f => { f.dataset.saveTimeoutMs = '700'; }")
+    sandbox.fault(fresh_token, kind="delay", delay_ms=3000)
+    save = page.get_by_role("button", name="Save changes")
+    # Locators wait for a navigation under way to end: the page notes what Save did meanwhile.
+    save.evaluate(
+        """save => new MutationObserver(() => {
+            const note = save.parentElement.querySelector('[aria-live]').textContent;
+            const seen = sessionStorage.getItem('save-states') || '';
+            sessionStorage.setItem('save-states', seen + (save.disabled ? 'disabled' : 'enabled')
+                + (note ? ' (' + note + ')' : '') + '; ');
+        }).observe(save, {attributes: true})"""
+    )
+    save.click()
+    expect(page.get_by_text(f"Saved “{group.name}”.")).to_be_visible()
+    states = page.evaluate("sessionStorage.getItem('save-states')")
+    assert states == (
+        "disabled (Saving…); "
+        "enabled (No answer yet: the save may still go through. Check before saving again.); "
+    )
+    sandbox.clear_faults(fresh_token)
+
+
 # --- item 3: pages opened from the list keep the list's state ------------------------------
 
 
@@ -328,6 +400,44 @@ def test_a_delete_from_the_list_says_so_with_a_link_to_its_history_entry(
     shown = page.locator(f"#history-{entry.pk}")
     expect(shown).to_contain_text("Group deleted")
     expect(shown).to_be_in_viewport()
+
+
+@pytest.fixture
+def forty_groups(kantata) -> Iterator[list]:
+    """Forty groups whose names share a prefix of their own (a 50-row page of them alone)."""
+    prefix = unique_name("Row")
+    made = [kantata.workspace_groups.create({"name": f"{prefix} {n:02}"}) for n in range(40)]
+    yield made
+    for group in made:
+        with contextlib.suppress(NotFound):
+            kantata.workspace_groups.delete(group.id)
+
+
+@VIEWPORTS
+def test_a_delete_near_the_bottom_of_a_long_page_is_said_where_the_member_is(
+    open_as, fresh_token, live_server, forty_groups, viewport
+):
+    page = open_as(fresh_token, viewport=viewport)
+    prefix = forty_groups[0].name.rsplit(" ", 1)[0]
+    page.goto(f"{live_server.url}/groups/?{urlencode({'matching': prefix, 'per_page': 50})}")
+    expect(page.get_by_role("heading", name="40 groups")).to_be_visible()
+    doomed, after = forty_groups[37], forty_groups[38]
+    page.get_by_role("button", name=f"Delete {doomed.name}").click()  # hx-confirm: accepted
+    expect(page.locator("tr", has_text=doomed.name)).to_have_count(0)
+    # Said in the live region that was there all along (so it is announced), on screen at
+    # the bottom of the page, and the keyboard's place is the notice, not the page's top.
+    notice = page.locator("#list-notices").get_by_role("status")
+    expect(notice).to_have_text(re.compile(f"Deleted “{re.escape(doomed.name)}”"))
+    expect(page.locator("#list-notices")).to_have_attribute("aria-live", "polite")
+    expect(notice).to_be_in_viewport()
+    expect(notice).to_be_focused()
+    expect(page.get_by_role("heading", name="39 groups")).to_be_attached()
+    expect(notice).to_be_in_viewport()  # still, once the results are drawn again
+    expect(page.locator("tr", has_text=after.name)).to_be_in_viewport()
+    # The notice's link leads to the group with the list's state, as the rows' links do.
+    expect(notice.get_by_role("link", name="See the delete in its history")).to_have_attribute(
+        "href", re.compile(r"_list=")
+    )
 
 
 # --- item 9: Kantata's 403 remembered; the group's page says why ---------------------------
@@ -453,12 +563,19 @@ def test_axe_finds_no_violations_on_the_form_and_the_groups_page(
     assert axe_violations(page) == []
 
 
-def test_the_refusal_notice_passes_axe_too(open_as, fresh_token, live_server, group):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("where", ["detail", "form", "delete"])
+def test_the_refusal_notice_passes_axe_too(open_as, fresh_token, live_server, group, scheme, where):
     from kantata_admin.connections.models import KantataConnection
     from kantata_admin.groups.write_refusals import remember_refusal
 
-    page = open_as(fresh_token, color_scheme="dark", bypass_csp=True)
+    page = open_as(fresh_token, color_scheme=scheme, bypass_csp=True)
     remember_refusal(KantataConnection.objects.get())
-    page.goto(f"{live_server.url}/groups/{group.id}/")
-    expect(page.get_by_role("button", name="Edit", exact=True)).to_be_disabled()
+    path = {"detail": "", "form": "edit/", "delete": "delete/"}[where]
+    page.goto(f"{live_server.url}/groups/{group.id}/{path}")
+    notice = page.get_by_role("status").filter(has_text="Kantata OX refused a change")
+    expect(notice).to_be_visible()
+    if where == "detail":
+        expect(page.get_by_role("button", name="Edit", exact=True)).to_be_disabled()
+    page.wait_for_load_state("networkidle")
     assert axe_violations(page) == []

@@ -12,11 +12,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from kantata_admin.connections.oauth import TokenGrant
 from kantata_admin.connections.services import connection_save_checked
 from kantata_admin.groups import write_refusals
+from kantata_admin.savedviews.models import SavedView
 from tests.browser.axe import axe_violations
 
 pytestmark = pytest.mark.browser
@@ -84,7 +86,8 @@ def results_settled(page: Page) -> None:
 
 
 @VIEWPORTS
-def test_every_link_leaving_the_list_carries_its_state(open_list, viewport):
+def test_every_link_leaving_the_list_carries_its_state(open_list, editor, viewport):
+    SavedView.objects.create(owner=editor, name="Mine", query="order=name%3Aasc")
     state = {"matching": ["a"], "order": ["name:desc"], "per_page": ["50"], "page": ["2"]}
     page = open_list("?matching=a&order=name%3Adesc&per_page=50&page=2", viewport)
     first_row = page.get_by_role("row").nth(1)
@@ -106,6 +109,15 @@ def test_every_link_leaving_the_list_carries_its_state(open_list, viewport):
     assert carried(new_group.get_attribute("href"))["companies_only"] == ["on"]
     name_link = page.get_by_role("row").nth(1).locator('td[data-label="Name"]').get_by_role("link")
     assert carried(name_link.get_attribute("href"))["companies_only"] == ["on"]
+    # Those outside the results too: the export links and the saved views' way back.
+    for shape in ("for a spreadsheet", "for re-import"):
+        export = urlsplit(page.get_by_role("link", name=shape).get_attribute("href"))
+        assert export.path == reverse("groups:export")
+        assert parse_qs(export.query)["companies_only"] == ["on"]
+        assert parse_qs(export.query)["matching"] == ["a"]
+    remove = page.locator("form", has=page.get_by_role("button", name="Remove the view “Mine”"))
+    back = urlsplit(remove.locator("input[name=back]").input_value())
+    assert back.path == "/groups/" and parse_qs(back.query)["companies_only"] == ["on"]
     name_link.click()
     expect(page).to_have_url(re.compile(r"/groups/\d+/\?_list="))
 
@@ -141,8 +153,14 @@ def test_write_controls_are_unavailable_with_the_reason_while_kantata_refuses(
         expect(control).to_have_accessible_description(reason.inner_text())
     assert page.locator("td.row-actions a[href]").count() == 0
 
-    # One notice, and a way to the form to find out whether Kantata has changed its mind.
+    # One notice, and a way to the form to find out whether Kantata has changed its mind,
+    # carrying the list's state as it is after a change in place.
+    page.get_by_label("Companies only").check()
+    expect(page).to_have_url(re.compile("companies_only=on"))
+    results_settled(page)
     expect(page.get_by_role("link", name="Try anyway", exact=True)).to_have_count(1)
+    try_anyway = page.get_by_role("link", name="Try anyway", exact=True)
+    assert carried(try_anyway.get_attribute("href"))["companies_only"] == ["on"]
     page.get_by_role("link", name="Try anyway", exact=True).click()
     expect(page).to_have_url(re.compile(r"/groups/new/"))
 

@@ -1,8 +1,11 @@
 """Deleting a group: confirmation naming it, two upstream calls, the row leaving the list
 under htmx, a group already deleted elsewhere reported as such, one audit entry."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from kantata_admin.audit.models import Action, Outcome
 from kantata_admin.connections.oauth import TokenGrant
@@ -62,9 +65,10 @@ def test_with_htmx_the_row_leaves_the_list(connect, editor, login, kantata, grou
         {"name": group.name},
         headers={"HX-Request": "true"},
     )
-    # The row leaves (nothing takes its place); the notice goes above the list, out of band.
+    # The row leaves (nothing takes its place); the notice goes into the list's live region,
+    # out of band.
     assert response.status_code == 200 and "<tr" not in response.text
-    assert 'hx-swap-oob="afterbegin:#main"' in response.text
+    assert 'hx-swap-oob="innerHTML:#list-notices"' in response.text
     assert f"Deleted “{group.name}”." in response.text
     with pytest.raises(NotFound):
         kantata.workspace_groups.get(group.id)
@@ -101,10 +105,14 @@ def test_with_htmx_kantata_refusing_the_delete_says_so_in_the_row(
     connection_save_checked(editor, TokenGrant(_connect_tokens(READONLY_EMAIL)))
     response = login(editor).post(
         reverse("groups:delete", args=[group.id]),
-        {"name": group.name},
+        {"name": group.name, "_list": "matching=a&order=name%3Adesc&page=2"},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
     assert "Your Kantata account may not change this group." in response.text
     assert 'class="row-notice row-error"' in response.text
+    # The row's way to the group keeps the list's state, as every link from the list does.
+    detail = reverse("groups:detail", args=[group.id])
+    state = urlencode({"_list": "matching=a&order=name%3Adesc&page=2"})
+    assert f'<a href="{detail}?{escape(state)}">Open the group</a>' in response.text
     assert kantata.workspace_groups.get(group.id).name == group.name

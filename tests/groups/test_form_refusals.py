@@ -2,8 +2,11 @@
 the session's contracts): the group's page then shows Edit and Delete as unavailable with
 the reason, the form says so but keeps Save, and a write that goes through forgets it."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from kantata_admin.connections.oauth import TokenGrant
 from kantata_admin.connections.services import connection_save_checked
@@ -46,9 +49,9 @@ def test_a_refused_edit_is_remembered_and_the_groups_page_says_why(readonly_edit
     assert REASON in response.text and "Save changes</button>" in response.text
 
     page = client.get(reverse("groups:detail", args=[group.id])).text
-    assert 'id="write-refused-reason"' in page
-    assert page.count('disabled aria-describedby="write-refused-reason"') == 2
-    assert f'href="{reverse("groups:edit", args=[group.id])}">try anyway</a>' in page
+    assert 'id="write-refusal-reason"' in page
+    assert page.count('disabled aria-describedby="write-refusal-reason"') == 2
+    assert f'href="{reverse("groups:edit", args=[group.id])}">Try anyway</a>' in page
 
 
 def test_a_refused_create_and_a_refused_delete_are_remembered(
@@ -102,3 +105,30 @@ def test_a_save_and_a_delete_keep_the_lists_state(connect, editor, login, kantat
         reverse("groups:delete", args=[group.id]), {"name": group.name, "_list": "matching=Test"}
     )
     assert response["Location"] == "/groups/?matching=Test"
+
+
+def test_every_page_shows_one_refusal_notice_the_same_way(connect, editor, login, group):
+    """The list, the group's page, its form and its delete confirmation draw the same
+    notice: one id for the reason (that the unavailable controls name), one class, the time
+    in the member's zone with the zone said, and a way to try anyway."""
+    editor.time_zone = "Europe/Paris"
+    editor.save(update_fields=["time_zone"])
+    connection = connect(editor)
+    client = login(editor)
+    remember_refusal(connection, "Not now")
+    at = timezone.localtime(refusal_for(connection).at, ZoneInfo("Europe/Paris"))
+    shown_at = f'<time datetime="{at.isoformat()}">{at:%H:%M} {at.tzname()}</time>'
+    pages = {
+        "list": (reverse("groups:list") + "?order=name%3Aasc", reverse("groups:create")),
+        "detail": (reverse("groups:detail", args=[group.id]), None),
+        "form": (reverse("groups:edit", args=[group.id]), None),
+        "delete": (reverse("groups:delete", args=[group.id]), None),
+    }
+    for where, (url, _) in pages.items():
+        page = client.get(url).text
+        assert page.count('id="write-refusal-reason"') == 1, where
+        assert page.count('class="message message-warning write-refusal"') == 1, where
+        assert "write-refused" not in page, where
+        assert shown_at in page, where
+    detail = client.get(pages["detail"][0]).text
+    assert f'<a href="{reverse("groups:edit", args=[group.id])}">Try anyway</a>' in detail

@@ -4,7 +4,7 @@ links make, and the column chooser's form, through the real list and sandbox."""
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from kantata_admin.groups import column_layout
+from kantata_admin.groups import column_layout, tables
 from kantata_admin.savedviews.models import ColumnChoice
 from tests.groups.browse_fixtures import browsing_fixture  # noqa: F401 (fixture)
 
@@ -13,6 +13,11 @@ def header_labels(body: str) -> list[str]:
     """The first row's columns, in order, as the page draws them."""
     first_row = body.split("<tbody>", 1)[1].split("</tr>", 1)[0]
     return [label for label in re.findall(r'<td data-label="([^"]+)"', first_row)]
+
+
+def test_the_tables_columns_are_the_layouts_standard_ones_in_its_order():
+    # A column the layout names but the table cannot draw would vanish from the list.
+    assert tuple(column.key for column in tables.GROUP_COLUMNS) == column_layout.STANDARD
 
 
 def test_without_a_choice_the_list_shows_the_default_columns():

@@ -165,3 +165,25 @@ def test_opening_a_view_whose_custom_field_column_is_gone_warns_and_opens_the_re
         "Name",
         "E-mail",
     ]
+
+
+@pytest.mark.parametrize(
+    "back",
+    ["https://evil.example/", "//evil.example/groups/", "/\\evil.example/", "javascript:alert(1)"],
+)
+def test_the_way_back_after_removing_a_view_never_leaves_the_dashboards_list(editor_client, back):
+    member, client = editor_client
+    view = SavedView.objects.create(owner=member, name="Mine", query="order=name%3Aasc")
+    DefaultView.objects.create(member=member, view=view)
+    response = client.post("/views/default/clear/", {"back": back})
+    assert response.status_code == 302 and response["Location"] == "/groups/"
+    response = client.post(f"/views/{view.pk}/remove/", {"back": back})
+    assert response.status_code == 302 and response["Location"] == "/groups/"
+    assert not SavedView.objects.filter(pk=view.pk).exists()
+
+
+def test_the_way_back_after_removing_a_view_is_the_list_as_it_was(editor_client):
+    member, client = editor_client
+    view = SavedView.objects.create(owner=member, name="Mine", query="order=name%3Aasc")
+    response = client.post(f"/views/{view.pk}/remove/", {"back": "/groups/?matching=a&page=2"})
+    assert response["Location"] == "/groups/?matching=a&page=2"
