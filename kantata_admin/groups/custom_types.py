@@ -371,27 +371,32 @@ class ChoiceType(CustomType):
         return ", ".join(labels.get(choice, choice) for choice in typed)
 
     def cell_text(self, spec: CustomFieldSpec, typed: TypedValue) -> str:
-        """The chosen labels (a label that holds the separator, or an unknown choice, by
-        its id), so a spreadsheet user edits words and the import reads them back."""
-        labels = dict(spec.choices)
+        """The chosen labels, so a spreadsheet user edits words and the import reads them
+        back; a choice whose label could be read as another choice (a label two choices
+        share, one that is another choice's id, or one holding the separator) by its id."""
+        labels = _readable_labels(spec)
         parts = []
         for choice in typed if isinstance(typed, tuple) else (str(typed),):
-            label = labels.get(choice, "")
-            usable = label and CHOICE_SEPARATOR.strip() not in label and label.strip() == label
-            parts.append(label if usable else choice)
+            parts.append(labels.get(choice, choice))
         return CHOICE_SEPARATOR.join(parts)
 
     def parse_cell(self, spec: CustomFieldSpec, text: str) -> TypedValue | None:
         if not text.strip():
             return None
-        by_label = {label.casefold(): cid for cid, label in spec.choices}
         known = {cid for cid, _ in spec.choices}
+        by_label = {label.casefold(): cid for cid, label in _readable_labels(spec).items()}
+        shared = {label.casefold() for _, label in spec.choices} - by_label.keys()
         picked: list[str] = []
         for part in (p.strip() for p in text.split(CHOICE_SEPARATOR.strip())):
             if not part:
                 continue
-            choice = by_label.get(part.casefold(), part)
+            # An id is itself; a label names a choice only when it names just one.
+            choice = part if part in known else by_label.get(part.casefold(), part)
             if choice not in known:
+                if part.casefold() in shared:
+                    raise CellRefused(
+                        f"{part[:40]!r} names more than one choice: give the choice's id"
+                    )
                 offered = ", ".join(label for _, label in spec.choices)
                 raise CellRefused(f"{part[:40]!r} is not one of the choices ({offered})")
             if choice not in picked:
@@ -399,6 +404,28 @@ class ChoiceType(CustomType):
         if self.value_type == "single" and len(picked) > 1:
             raise CellRefused("only one choice may be given")
         return tuple(sorted(picked, key=lambda c: (len(c), c))) if picked else None
+
+
+def _readable_labels(spec: CustomFieldSpec) -> dict[str, str]:
+    """Choice id -> label, for the choices whose label reads back as that choice alone: a
+    label no other choice shares (case aside), that is no other choice's id, and that holds
+    no separator and no surrounding spaces."""
+    ids = {cid.casefold() for cid, _ in spec.choices}
+    seen: dict[str, int] = {}
+    for _, label in spec.choices:
+        seen[label.casefold()] = seen.get(label.casefold(), 0) + 1
+    readable = {}
+    for cid, label in spec.choices:
+        key = label.casefold()
+        if (
+            label
+            and label.strip() == label
+            and CHOICE_SEPARATOR.strip() not in label
+            and seen[key] == 1
+            and key not in ids - {cid.casefold()}
+        ):
+            readable[cid] = label
+    return readable
 
 
 # A multiple choice of more than this many choices gets a box filtering them (static/js).

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kantata_admin.groups.custom_types import custom_type
+from kantata_admin.groups.custom_types import CellRefused, custom_type
 from kantata_admin.groups.export import (
     REIMPORT_FIELDS,
     header_key,
@@ -215,3 +215,18 @@ def test_a_custom_field_named_like_a_group_field_reads_back_by_its_own_column():
     known = known_columns([spec, other])
     assert known[header_key("notes")].field == "notes"
     assert known[header_key("Custom: notes")].spec == spec
+
+
+def test_a_choice_label_that_could_name_another_choice_goes_by_its_id():
+    """Two choices sharing a label, and a label that is another choice's id: the re-import
+    cell names each by its id, and reads back as that choice, never the other."""
+    spec = CustomFieldSpec(
+        "7", "Tier", "multi", (("1", "Gold"), ("2", "gold"), ("3", "4"), ("4", "Silver"))
+    )
+    kind = custom_type(spec)
+    for choice in ("1", "2", "3", "4"):
+        text = kind.cell_text(spec, (choice,))
+        assert kind.parse_cell(spec, text) == (choice,), (choice, text)
+    assert kind.cell_text(spec, ("1", "4")) == "1; Silver"
+    with pytest.raises(CellRefused, match="names more than one choice"):
+        kind.parse_cell(spec, "Gold")
