@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -29,6 +30,7 @@ from kantata_admin.imports import services
 from kantata_admin.imports.dry_run import KINDS
 from kantata_admin.imports.models import ImportRow, ImportRun
 from kantata_admin.imports.reading import MAX_BYTES, MAX_ROWS, FileRefused
+from kantata_admin.imports.uploads import TOO_LARGE, cap_upload
 from kantata_admin.kantata import AuthenticationError, KantataError
 from kantata_admin.permissions import editor_required
 
@@ -67,19 +69,29 @@ def _upload_page(request: HttpRequest, form: UploadForm, status: int = 200, **ex
     return render(request, "imports/upload.html", context, status=status)
 
 
+@csrf_exempt  # checked by _import_upload, once the upload's handlers are in place
 @editor_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    """GET: the form. POST (multipart, field `file`): read the file, dry-run it, show it."""
+    """GET: the form. POST (multipart, field `file`): read the file, dry-run it, show it.
+    The file is read no further than the import can take (uploads.CappedUpload)."""
+    cap_upload(request)
+    return _import_upload(request)
+
+
+@csrf_protect
+def _import_upload(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _upload_page(request, UploadForm())
     form = UploadForm(request.POST, request.FILES)
+    too_large = request.upload_too_large or (
+        "file" in request.FILES and (request.FILES["file"].size or 0) > MAX_BYTES
+    )
+    if too_large:
+        return _upload_page(request, UploadForm(), 400, problems=[TOO_LARGE])
     if not form.is_valid():
         return _upload_page(request, form, 400)
     upload = form.cleaned_data["file"]
-    if upload.size is not None and upload.size > MAX_BYTES:
-        problems = [f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it in parts."]
-        return _upload_page(request, form, 400, problems=problems)
     data = upload.read(MAX_BYTES + 1)
     client, connection = client_and_connection(request.user)
     try:
