@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kantata_admin.audit.models import Action, AuditEntry
 from kantata_admin.bulk.models import BulkItem, ItemState, JobState
+from kantata_admin.bulk.services import bulk_job_revert
 from kantata_admin.imports.models import ImportRow, ImportRun
 from kantata_admin.imports.services import keep_hours, purge_expired
 from tests.bulk.conftest import run_here
@@ -32,16 +33,19 @@ def test_a_create_whose_worker_died_after_sending_is_not_made_twice(importer, lo
     client.post(f"/import/{run.pk}/apply/")
     run.refresh_from_db()
     item = BulkItem.objects.get(job_id=run.job_id)
-    # A worker sent the create, Kantata made the group, and the worker died before it
-    # could record it: the item is left "sending", tried once.
-    made = witness.workspace_groups.create({"name": name, "notes": "From the file"})
-    BulkItem.objects.filter(pk=item.pk).update(state=ItemState.SENDING, attempts=1)
+    # A worker marked the create sent, sent it, Kantata made the group, and the worker
+    # died before it could record it: the item is left "sending", tried once.
+    sent = {**item.patch, "create_sent_at": timezone.now().isoformat()}
+    BulkItem.objects.filter(pk=item.pk).update(state=ItemState.SENDING, attempts=1, patch=sent)
+    witness.workspace_groups.create({"name": name, "notes": "From the file"})
     try:
         job = run_here(run.job_id)
 
         assert (job.state, job.done, job.failed) == (JobState.DONE, 1, 0)
-        assert [g.id for g in _same_name(witness, name)] == [made.id]
+        [made] = _same_name(witness, name)
+        assert made.notes == "From the file"
         item.refresh_from_db()
+        assert item.attempts == 2
         assert item.new_group_id == made.id
         entry = AuditEntry.objects.get(bulk_item=item)
         assert entry.action == Action.GROUP_CREATE
@@ -50,6 +54,44 @@ def test_a_create_whose_worker_died_after_sending_is_not_made_twice(importer, lo
         assert entry.changes["bulk_job"] == f"#{job.pk}"
     finally:
         for group in _same_name(witness, name):
+            witness.workspace_groups.delete(group.id)
+
+
+def test_a_group_the_import_never_created_is_not_adopted(importer, login, witness, import_sandbox):
+    """A transient failure on the first create of a batch leaves the second item tried
+    but never sent: on its retry, a group of its name that Kantata already held (made
+    after the dry run, before the apply) is not taken for its own."""
+    client = login(importer)
+    tag = uuid.uuid4().hex[:8]
+    first, second = f"Adopt first {tag}", f"Adopt second {tag}"
+    upload(client, [["id", "name"], ["", first], ["", second]])
+    run = ImportRun.objects.get()
+    assert run.counts["create"] == 2
+    held = witness.workspace_groups.create({"name": second, "notes": "Held already"})
+    client.post(f"/import/{run.pk}/apply/")
+    run.refresh_from_db()
+    import_sandbox.fault(importer.kantata_token, kind="503")
+    try:
+        job = run_here(run.job_id)
+
+        assert (job.state, job.done, job.failed) == (JobState.DONE, 1, 1)
+        failed = job.items.get(state=ItemState.FAILED)
+        assert failed.group_name == second
+        assert f"A group named “{second}” already exists in Kantata OX." in failed.error
+        assert not failed.new_group_id
+        assert [g.id for g in _same_name(witness, second)] == [held.id]
+        assert witness.workspace_groups.get(held.id).notes == "Held already"
+        assert not AuditEntry.objects.filter(group_id=held.id).exists()
+        page = client.get(f"/bulk/{job.pk}/").content.decode()
+        assert f"A group named “{second}” already exists in Kantata OX." in page
+
+        revert = run_here(bulk_job_revert(importer, job).pk)
+        assert revert.state == JobState.DONE
+        assert not _same_name(witness, first)
+        assert [g.id for g in _same_name(witness, second)] == [held.id]
+    finally:
+        import_sandbox.clear_faults(importer.kantata_token)
+        for group in _same_name(witness, first) + _same_name(witness, second):
             witness.workspace_groups.delete(group.id)
 
 
