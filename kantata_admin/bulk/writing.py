@@ -112,6 +112,19 @@ def _touched_since(group: WorkspaceGroup, stamp: str | None) -> bool:
         return False
 
 
+def _guard_holds(now: Patch, guard: Patch, goal: Patch | None) -> bool:
+    """Whether the group still holds the guard's values. On a retry (`goal` given) a key
+    may also hold the item's own target: an earlier try wrote part of the item (its PUT,
+    then a transient failure before its custom values), which is no change upstream."""
+    if goal is None:
+        return same(now, guard)
+    return all(
+        now.get(section, {}).get(key) in (value, goal.get(section, {}).get(key, value))
+        for section in ("fields", "workspaces", "custom")
+        for key, value in guard.get(section, {}).items()
+    )
+
+
 def decide(item: BulkItem, group: WorkspaceGroup | None) -> Decision:
     """Whether `item` still needs its write, from what Kantata holds now."""
     patch, tried = item.patch, item.attempts > 0
@@ -131,7 +144,7 @@ def decide(item: BulkItem, group: WorkspaceGroup | None) -> Decision:
     # A guard names what must still be there: the patch's keys (a revert) or more (an
     # import guards every value of its row, changed by the row or not).
     if item.guard is not None and (
-        not same(project(group, item.guard), item.guard)
+        not _guard_holds(project(group, item.guard), item.guard, goal if tried else None)
         or (not tried and _touched_since(group, item.guard.get("updated_at")))
     ):
         note = "Changed since: left as it is, not overwritten."

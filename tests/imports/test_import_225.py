@@ -219,3 +219,37 @@ def test_a_custom_value_changed_upstream_after_the_dry_run_skips_its_group(
 
     assert (job.done, job.skipped) == (0, 1)
     assert witness.workspace_groups.get(group.id).notes == (group.notes or "")
+
+
+def test_an_update_half_written_before_a_transient_failure_is_finished_on_retry(
+    importer, login, witness, import_sandbox
+):
+    """A batch PUTs the group, then writes its custom values: a 503 on the value write
+    leaves the group half written. The retry finishes it (the group's own new values are
+    the job's, not a change upstream) instead of skipping it as changed since."""
+    client = login(importer)
+    group = list(witness.workspace_groups.list(per_page=5).records)[4]
+    tag = uuid.uuid4().hex[:6]
+    rows = [["id", "name", "notes", "Employees"], [group.id, group.name, f"Half {tag}", "4321"]]
+    assert upload(client, rows).status_code == 302
+    run = ImportRun.objects.get()
+    assert run.counts["update"] == 1
+    client.post(f"/import/{run.pk}/apply/")
+    run.refresh_from_db()
+    token = importer.kantata_token
+    # The read of the group and of its values go through, the group's PUT too; the
+    # custom value's write answers 503 to each of the client's four tries.
+    import_sandbox.fault(token, kind="delay", delay_ms=1, count=3)
+    import_sandbox.fault(token, kind="503", count=4)
+    try:
+        job = run_here(run.job_id)
+    finally:
+        import_sandbox.clear_faults(token)
+
+    item = job.items.get()
+    assert item.attempts == 2, item.note
+    assert (job.state, job.done, job.skipped, job.failed) == (JobState.DONE, 1, 0, 0), item.note
+    assert witness.workspace_groups.get(group.id).notes == f"Half {tag}"
+    values = {v.custom_field_name: v.value for v in witness.custom_field_values.for_group(group.id)}
+    assert str(values["Employees"]) in ("4321", "4321.0")
+    assert "Changed since" not in item.note
