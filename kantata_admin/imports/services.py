@@ -18,7 +18,7 @@ from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.imports.dry_run import KINDS, DryRun, RowResult
 from kantata_admin.imports.models import ImportRow, ImportRun
 from kantata_admin.imports.reading import read_upload
-from kantata_admin.kantata import KantataClient
+from kantata_admin.kantata import KantataClient, is_kantata_id
 
 STORE_BATCH = 500
 NOTHING_TO_APPLY = "This dry run has nothing to create or update."
@@ -37,7 +37,8 @@ def _stored(run: ImportRun, result: RowResult) -> ImportRow:
         run=run,
         line=result.line,
         kind=result.kind,
-        group_id=result.group_id,
+        # Only an id that can be one (the column holds 64): a bad one's error shows it.
+        group_id=result.group_id if is_kantata_id(result.group_id) else "",
         name=result.name[:255],
         changes=[list(change) for change in result.changes],
         error=result.error,

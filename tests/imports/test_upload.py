@@ -124,6 +124,23 @@ def test_an_id_that_is_no_kantata_id_is_a_row_error(importer, login, groups, bad
     assert "is not a Kantata id" in page
 
 
+def test_a_long_bad_id_is_stored_blank_and_its_error_shows_what_was_typed(importer, login, groups):
+    """ImportRow.group_id holds 64 characters: PostgreSQL refused a longer one (a 500);
+    SQLite does not enforce max_length, so the stored length is asserted."""
+    client = login(importer)
+    typed = "12345abc" * 25  # 200 characters
+
+    response = upload(client, [["id", "name"], [typed, "Long id"]])
+
+    assert response.status_code == 302, response.content.decode()[:500]
+    [row] = ImportRun.objects.get().rows.all()
+    assert row.kind == ImportRow.Kind.ERROR
+    assert len(row.group_id) <= 64
+    assert f"id {typed[:40]!r} is not a Kantata id" in row.error
+    page = client.get(response["Location"], {"show": "error"}).content.decode()
+    assert typed[:40] in page
+
+
 def test_the_table_filters_by_class_and_downloads(importer, login, groups):
     client = login(importer)
     a, b = groups[0], groups[1]
