@@ -117,6 +117,69 @@ def test_a_dry_run_is_applied_once(importer, login, witness):
             witness.workspace_groups.delete(group.id)
 
 
+def test_a_dry_run_not_finished_is_not_listed_shown_nor_applied(importer, login, witness):
+    """A dry run is committed before its rows (500 at a time): until its counts are set
+    it is not checked, and no page lists, shows or applies it; one never finished goes
+    after a few minutes."""
+    client = login(importer)
+    name = f"Unfinished {uuid.uuid4().hex[:8]}"
+    upload(client, [["id", "name"], ["", name]])
+    run = ImportRun.objects.get()
+    assert run.checked
+    assert f'href="/import/{run.pk}/"' in client.get("/import/").content.decode()
+    # The state of a run whose rows are still being stored.
+    ImportRun.objects.filter(pk=run.pk).update(checked=False, counts={})
+
+    assert f'href="/import/{run.pk}/"' not in client.get("/import/").content.decode()
+    assert client.get(f"/import/{run.pk}/").status_code == 404
+    assert client.post(f"/import/{run.pk}/apply/").status_code == 404
+    run.refresh_from_db()
+    assert run.job_id is None
+    assert not BulkItem.objects.exists()
+
+    assert purge_expired() == 0  # still being checked, perhaps
+    ImportRun.objects.update(created_at=timezone.now() - timedelta(minutes=11))
+    assert purge_expired() == 1
+    assert not ImportRun.objects.exists()
+    assert not ImportRow.objects.exists()
+    assert not _same_name(witness, name)
+
+
+def test_an_apply_that_finds_the_run_applied_meanwhile_keeps_no_job(
+    importer, login, witness, monkeypatch
+):
+    """Two applies of one dry run at once: both read the run unapplied (select_for_update
+    does nothing on SQLite); the one that finds it applied when it records its job is
+    refused and its job rolled back. (The rival's job is made in this test's one
+    connection, so the rollback takes it too: what stays is that nothing is doubled.)"""
+    from kantata_admin.bulk.models import BulkJob
+    from kantata_admin.imports import services
+
+    client = login(importer)
+    name = f"Race {uuid.uuid4().hex[:8]}"
+    upload(client, [["id", "name"], ["", name]])
+    run = ImportRun.objects.get()
+    real = services.bulk_import_start
+    rivals: list = []
+
+    def with_a_rival(*args, **kwargs):
+        # The rival apply records its job while this one is starting its own.
+        rivals.append(real(*args, **kwargs))
+        ImportRun.objects.filter(pk=run.pk).update(job=rivals[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "bulk_import_start", with_a_rival)
+    answer = client.post(f"/import/{run.pk}/apply/", follow=True)
+
+    assert len(rivals) == 1
+    assert "This import was applied already" in answer.content.decode()
+    assert answer.redirect_chain == [(f"/import/{run.pk}/", 302)]
+    assert not BulkJob.objects.exists()
+    assert not BulkItem.objects.exists()
+    assert run.rows.count() == 1  # this apply deleted nothing of the run
+    assert not _same_name(witness, name)
+
+
 def test_an_unapplied_dry_run_expires_and_an_applied_one_keeps_its_counts(importer, login, witness):
     client = login(importer)
     name = f"Expiry {uuid.uuid4().hex[:8]}"
