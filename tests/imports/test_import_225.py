@@ -83,11 +83,34 @@ def _edited(rows: list[list[str]], labels: dict[str, list[str]]) -> tuple[list, 
     formula = new('=HYPERLINK("http://evil.example","click")')  # bad: runs in a spreadsheet
     return [header, *kept, *created, formula], {
         "changed": [data[i][at["id"]] for i in changes],
+        "changes": {data[i][at["id"]]: change for i, change in changes.items()},
         "created": [row[at["name"]] for row in created],
+        "created_rows": created,
         "at": at,
         "data": data,
         "tag": tag,
     }
+
+
+def _assert_planned(exported: list[list[str]], plan: dict) -> None:
+    """Each changed group holds its new value (money, choice, date, number, name,
+    company, text) and each new group every value of its row, custom values included."""
+    header, rows = exported[0], exported[1:]
+    at = {name: i for i, name in enumerate(header)}
+    by_id = {row[at["id"]]: row for row in rows}
+    by_name = {row[at["name"]]: row for row in rows}
+    wrong = []
+    for gid, (column, value) in plan["changes"].items():
+        if by_id[gid][at[column]] != value:
+            wrong.append((gid, column, value, by_id[gid][at[column]]))
+    planned_at = plan["at"]
+    for planned in plan["created_rows"]:
+        name = planned[planned_at["name"]]
+        held = by_name[name]
+        for column, index in planned_at.items():
+            if column != "id" and planned[index] and held[at[column]] != planned[index]:
+                wrong.append((name, column, planned[index], held[at[column]]))
+    assert not wrong, wrong
 
 
 def test_export_edit_import_apply_revert_225_groups(importer, login, witness):
@@ -144,6 +167,8 @@ def test_export_edit_import_apply_revert_225_groups(importer, login, witness):
     assert sorted(after[gid][0] for gid in new_ids) == sorted(plan["created"])
     contact = GROUP_VALUE_FIELDS.index("contact_name")
     assert after[plan["changed"][0]][contact] == "Imported contact"
+    # Every planned value is in Kantata, as the export for re-import writes it back.
+    _assert_planned(read_csv(client.get("/groups/export.csv", {"as": "reimport"})), plan)
     entries = AuditEntry.objects.filter(bulk_item__job=job)
     assert entries.count() == 15
     assert entries.filter(action=Action.GROUP_CREATE).count() == 5
