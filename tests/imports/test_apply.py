@@ -57,6 +57,32 @@ def test_a_create_whose_worker_died_after_sending_is_not_made_twice(importer, lo
             witness.workspace_groups.delete(group.id)
 
 
+def test_a_group_made_before_the_create_was_sent_is_not_adopted(importer, login, witness):
+    """The item's create was sent (its marker is set), but the group of its name found on
+    the retry is older than that (beyond a few seconds' clock difference): not its own."""
+    client = login(importer)
+    name = f"Older {uuid.uuid4().hex[:8]}"
+    upload(client, [["id", "name"], ["", name]])
+    run = ImportRun.objects.get()
+    client.post(f"/import/{run.pk}/apply/")
+    run.refresh_from_db()
+    held = witness.workspace_groups.create({"name": name, "notes": "Held already"})
+    item = BulkItem.objects.get(job_id=run.job_id)
+    sent = {**item.patch, "create_sent_at": (timezone.now() + timedelta(seconds=30)).isoformat()}
+    BulkItem.objects.filter(pk=item.pk).update(state=ItemState.SENDING, attempts=1, patch=sent)
+    try:
+        job = run_here(run.job_id)
+
+        assert (job.done, job.failed) == (0, 1)
+        item.refresh_from_db()
+        assert f"A group named “{name}” already exists in Kantata OX." in item.error
+        assert [g.id for g in _same_name(witness, name)] == [held.id]
+        assert witness.workspace_groups.get(held.id).notes == "Held already"
+    finally:
+        for group in _same_name(witness, name):
+            witness.workspace_groups.delete(group.id)
+
+
 def test_a_group_the_import_never_created_is_not_adopted(importer, login, witness, import_sandbox):
     """A transient failure on the first create of a batch leaves the second item tried
     but never sent: on its retry, a group of its name that Kantata already held (made
