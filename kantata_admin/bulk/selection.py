@@ -15,7 +15,12 @@ from kantata_admin.bulk.changes import Patch, project, same, target
 from kantata_admin.bulk.services import MAX_GROUPS
 from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.groups.filtering import GroupFilterForm
-from kantata_admin.kantata import KantataClient, WorkspaceGroup, WorkspaceGroupFilters
+from kantata_admin.kantata import (
+    KantataClient,
+    WorkspaceGroup,
+    WorkspaceGroupFilters,
+    is_kantata_id,
+)
 
 PREVIEW_ROWS = 20
 TOKEN_MAX_AGE = 3600
@@ -24,12 +29,6 @@ READ_INCLUDES = ("workspaces", "custom_field_values")
 
 class SelectionRefused(ValueError):
     """The selection cannot be used; the message says why."""
-
-
-def _is_group_id(text: str) -> bool:
-    """A Kantata id (1 to 2^63 - 1, ASCII digits without a leading zero). str.isdigit()
-    alone let "0", "²" and "٣" through to the client, whose refusal showed as a 502."""
-    return text.isascii() and text.isdigit() and text[0] != "0" and int(text) < 2**63
 
 
 def _read(client: KantataClient, ids: list[str]) -> list[WorkspaceGroup]:
@@ -60,7 +59,7 @@ def freeze(
         groups = list(islice(walk, MAX_GROUPS + 1))
         selection = {"filter": filter_query, "count": len(groups)}
     else:
-        wanted = list(dict.fromkeys(i for i in ids if _is_group_id(i)))
+        wanted = list(dict.fromkeys(i for i in ids if is_kantata_id(i)))
         if not wanted:
             raise SelectionRefused("Tick at least one group, or choose all matching.")
         groups = _read(client, wanted[: MAX_GROUPS + 1])

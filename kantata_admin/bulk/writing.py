@@ -13,8 +13,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import batched
+
+from django.utils import timezone
 
 from kantata_admin.bulk.changes import (
     Patch,
@@ -110,6 +112,19 @@ def _touched_since(group: WorkspaceGroup, stamp: str | None) -> bool:
         return False
 
 
+def _guard_holds(now: Patch, guard: Patch, goal: Patch | None) -> bool:
+    """Whether the group still holds the guard's values. On a retry (`goal` given) a key
+    may also hold the item's own target: an earlier try wrote part of the item (its PUT,
+    then a transient failure before its custom values), which is no change upstream."""
+    if goal is None:
+        return same(now, guard)
+    return all(
+        now.get(section, {}).get(key) in (value, goal.get(section, {}).get(key, value))
+        for section in ("fields", "workspaces", "custom")
+        for key, value in guard.get(section, {}).items()
+    )
+
+
 def decide(item: BulkItem, group: WorkspaceGroup | None) -> Decision:
     """Whether `item` still needs its write, from what Kantata holds now."""
     patch, tried = item.patch, item.attempts > 0
@@ -129,12 +144,35 @@ def decide(item: BulkItem, group: WorkspaceGroup | None) -> Decision:
     # A guard names what must still be there: the patch's keys (a revert) or more (an
     # import guards every value of its row, changed by the row or not).
     if item.guard is not None and (
-        not same(project(group, item.guard), item.guard)
+        not _guard_holds(project(group, item.guard), item.guard, goal if tried else None)
         or (not tried and _touched_since(group, item.guard.get("updated_at")))
     ):
         note = "Changed since: left as it is, not overwritten."
         return Decision(item, group, ItemResult(ItemState.SKIPPED, after=now, note=note))
     return Decision(item, group, before=item.before or now)
+
+
+# The sandbox's (or Kantata's) clock may run a little behind ours.
+CLOCK_SKEW = timedelta(seconds=5)
+CREATE_SENT = "create_sent_at"
+
+
+def _mark_create_sent(item: BulkItem) -> None:
+    """Record, before a create goes out, that it is sent and when: on a retry only a
+    group made after that is this item's (a group of that name found otherwise was not)."""
+    item.patch = {**item.patch, CREATE_SENT: timezone.now().isoformat()}
+    BulkItem.objects.filter(pk=item.pk).update(patch=item.patch)
+
+
+def _made_by(item: BulkItem, group: WorkspaceGroup) -> bool:
+    """Whether `group` is the one an earlier try of `item`'s create made."""
+    sent = item.patch.get(CREATE_SENT)
+    if not sent or group.created_at is None:
+        return False
+    try:
+        return group.created_at >= datetime.fromisoformat(sent) - CLOCK_SKEW
+    except (TypeError, ValueError):
+        return False
 
 
 @dataclass
@@ -195,19 +233,30 @@ class Batch:
         payload.pop("remove_workspace_ids", None)
         made: list[WorkspaceGroup] = []
         if d.item.attempts > 0:
-            # An earlier try may have made it before its worker died: that one is it.
+            # An earlier try may have made it before its worker died, or before its answer
+            # was lost: that one is it, if it was made after this item's create was sent.
+            found: list[WorkspaceGroup] = []
             self._guarded(
                 d.item,
-                lambda: made.extend(
+                lambda: found.extend(
                     g for g in [self.client.workspace_groups.find_by_name(snap["name"])] if g
                 ),
             )
             if d.item.pk in self.results:
                 return
-        if not made and not self._guarded(
-            d.item, lambda: made.append(self.client.workspace_groups.create(payload))
-        ):
-            return
+            if found and not _made_by(d.item, found[0]):
+                self.results[d.item.pk] = ItemResult(
+                    ItemState.FAILED,
+                    error=f"A group named “{snap['name']}” already exists in Kantata OX.",
+                )
+                return
+            made.extend(found)
+        if not made:
+            _mark_create_sent(d.item)
+            if not self._guarded(
+                d.item, lambda: made.append(self.client.workspace_groups.create(payload))
+            ):
+                return
         group = made[0]
         inputs = [
             CustomFieldValueInput(group.id, fid, typed_for(snap, fid))

@@ -32,6 +32,7 @@ from kantata_admin.kantata import (
     KantataError,
     WorkspaceGroup,
     WorkspaceGroupFilters,
+    is_kantata_id,
     json_value,
     typed_value,
 )
@@ -121,8 +122,11 @@ def _read_row(line: int, cells: list[str], columns: Sequence[Column]) -> _Row:
                 row.problems.append(f"{spec.name}: {refused}")
                 continue
             row.custom[spec.id] = None if typed is None else json_value(typed)
-    if row.group_id and not row.group_id.isdigit():
-        row.problems.append(f"id {row.group_id[:40]!r} is not a Kantata OX id (a number)")
+    if row.group_id and not is_kantata_id(row.group_id):
+        row.problems.append(
+            f"id {row.group_id[:40]!r} is not a Kantata id (a whole number from 1, "
+            "without leading zeros)"
+        )
     return row
 
 
@@ -229,7 +233,7 @@ class DryRun:
             # comparison with Kantata finds.
             if row.new:
                 yield self._create(row)
-            elif row.group_id.isdigit():
+            elif is_kantata_id(row.group_id):
                 updates.append(row)
             else:
                 yield self._refused(row)

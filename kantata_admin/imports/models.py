@@ -22,6 +22,9 @@ class ImportRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Rows per class: {"create": n, "update": n, "unchanged": n, "error": n}.
     counts = models.JSONField(default=dict)
+    # Set with `counts`, once every row is stored: until then the run is neither listed,
+    # nor shown, nor appliable (its rows are still being written).
+    checked = models.BooleanField(default=False)
     # Custom field id -> name, for the job's audit entries.
     field_names = models.JSONField(default=dict, blank=True)
     job = models.OneToOneField(

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from kantata_admin.bulk.actions import ActionRefused
@@ -18,10 +19,13 @@ from kantata_admin.groups.field_specs import CustomFieldSpec
 from kantata_admin.imports.dry_run import KINDS, DryRun, RowResult
 from kantata_admin.imports.models import ImportRow, ImportRun
 from kantata_admin.imports.reading import read_upload
-from kantata_admin.kantata import KantataClient
+from kantata_admin.kantata import KantataClient, is_kantata_id
 
 STORE_BATCH = 500
 NOTHING_TO_APPLY = "This dry run has nothing to create or update."
+NOT_CHECKED = "This dry run is not finished yet."
+# A dry run still unchecked this long after it started never will be.
+UNCHECKED_MINUTES = 10
 OTHER_ACCOUNT = (
     "Your Kantata OX connection is now to another account than this dry run's: upload the "
     "file again."
@@ -37,7 +41,8 @@ def _stored(run: ImportRun, result: RowResult) -> ImportRow:
         run=run,
         line=result.line,
         kind=result.kind,
-        group_id=result.group_id,
+        # Only an id that can be one (the column holds 64): a bad one's error shows it.
+        group_id=result.group_id if is_kantata_id(result.group_id) else "",
         name=result.name[:255],
         changes=[list(change) for change in result.changes],
         error=result.error,
@@ -81,7 +86,8 @@ def import_check(
         run.delete()
         raise
     run.counts = {kind: counts.get(kind, 0) for kind in KINDS}
-    run.save(update_fields=["counts"])
+    run.checked = True
+    run.save(update_fields=["counts", "checked"])
     return run
 
 
@@ -91,41 +97,65 @@ def import_apply(starter: Any, run: ImportRun, *, account_id: str) -> BulkJob:
     nothing to apply, the run was applied already, or the connection changed account."""
     if run.account_id != account_id:
         raise ActionRefused(OTHER_ACCOUNT)
-    with transaction.atomic():
-        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
-        if locked.job_id is not None:
-            raise ActionRefused(f"This import was applied already, as bulk job #{locked.job_id}.")
-        rows = locked.rows.filter(kind__in=[ImportRow.Kind.CREATE, ImportRow.Kind.UPDATE])
-        targets = [
-            (row.group_id or f"new:{row.line}", row.name, row.patch, row.guard, None)
-            for row in rows.order_by("line").iterator(chunk_size=1000)
-        ]
-        if not targets:
-            raise ActionRefused(NOTHING_TO_APPLY)
-        counts = locked.counts
-        summary = (
-            f"Import of {locked.filename}: {counts.get('update', 0)} updates, "
-            f"{counts.get('create', 0)} new groups"
-        )
-        job = bulk_import_start(
-            starter,
-            values={
-                "summary": summary[:500],
-                "field_names": locked.field_names,
-                "import": locked.pk,
-            },
-            targets=targets,
-            selection={"import": locked.pk, "file": locked.filename},
-        )
-        locked.job = job
-        locked.save(update_fields=["job"])
-        # Nothing of the file is kept longer than the job needs: its items have it now.
-        locked.rows.all().delete()
+    try:
+        with transaction.atomic():
+            job = _start(starter, run)
+    except _AppliedMeanwhile:
+        pass
+    else:
+        return job
+    applied = ImportRun.objects.filter(pk=run.pk).values_list("job_id", flat=True).first()
+    raise ActionRefused(f"This import was applied already, as bulk job #{applied}.")
+
+
+class _AppliedMeanwhile(Exception):
+    """Another apply of the run took it first: this one's job is rolled back."""
+
+
+def _start(starter: Any, run: ImportRun) -> BulkJob:
+    locked = ImportRun.objects.filter(pk=run.pk, checked=True).first()
+    if locked is None:
+        raise ActionRefused(NOT_CHECKED)
+    if locked.job_id is not None:
+        raise _AppliedMeanwhile
+    rows = locked.rows.filter(kind__in=[ImportRow.Kind.CREATE, ImportRow.Kind.UPDATE])
+    targets = [
+        (row.group_id or f"new:{row.line}", row.name, row.patch, row.guard, None)
+        for row in rows.order_by("line").iterator(chunk_size=1000)
+    ]
+    if not targets:
+        raise ActionRefused(NOTHING_TO_APPLY)
+    counts = locked.counts
+    summary = (
+        f"Import of {locked.filename}: {counts.get('update', 0)} updates, "
+        f"{counts.get('create', 0)} new groups"
+    )
+    job = bulk_import_start(
+        starter,
+        values={
+            "summary": summary[:500],
+            "field_names": locked.field_names,
+            "import": locked.pk,
+        },
+        targets=targets,
+        selection={"import": locked.pk, "file": locked.filename},
+    )
+    # Apply once: only the apply that finds the run still unapplied keeps its job
+    # (select_for_update does nothing on SQLite; this conditional update holds on both).
+    if not ImportRun.objects.filter(pk=locked.pk, job__isnull=True).update(job=job):
+        raise _AppliedMeanwhile
+    # Nothing of the file is kept longer than the job needs: its items have it now.
+    locked.rows.all().delete()
     return job
 
 
 def purge_expired() -> int:
-    """Delete the dry runs never applied within IMPORT_KEEP_HOURS; how many."""
-    limit = timezone.now() - timedelta(hours=keep_hours())
-    deleted, _ = ImportRun.objects.filter(job__isnull=True, created_at__lt=limit).delete()
-    return deleted
+    """Delete the dry runs never applied within IMPORT_KEEP_HOURS, and those never
+    finished within UNCHECKED_MINUTES; how many."""
+    now = timezone.now()
+    limit = now - timedelta(hours=keep_hours())
+    # A dry run never finished (its process died while storing its rows) is no use to anyone.
+    stalled = now - timedelta(minutes=UNCHECKED_MINUTES)
+    expired = Q(job__isnull=True, created_at__lt=limit) | Q(checked=False, created_at__lt=stalled)
+    _, deleted = ImportRun.objects.filter(expired).delete()
+    return deleted.get(ImportRun._meta.label, 0)

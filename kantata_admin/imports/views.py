@@ -51,14 +51,14 @@ class UploadForm(forms.Form):
 
 def _run_for(request: HttpRequest, run_id: int) -> ImportRun:
     """The run, if this member may read it: its uploader or an admin."""
-    run = ImportRun.objects.select_related("job").filter(pk=run_id).first()
+    run = ImportRun.objects.select_related("job").filter(pk=run_id, checked=True).first()
     if run is None or not (run.uploader_id == request.user.pk or request.user.has_role(Role.ADMIN)):
         raise Http404("No such import.")
     return run
 
 
 def _recent(request: HttpRequest) -> Any:
-    runs = ImportRun.objects.select_related("job", "uploader")
+    runs = ImportRun.objects.select_related("job", "uploader").filter(checked=True)
     if not request.user.has_role(Role.ADMIN):
         runs = runs.filter(uploader=request.user)
     return runs[:20]

@@ -8,7 +8,7 @@ for group in client.workspace_groups.iter_all(include=["workspaces"]): ...
 from .budget import RateBudget
 from .client import DEFAULT_BASE_URL, USER_AGENT, KantataClient
 from .custom_value_filters import ChoiceValue, CurrencyValue, DateRange, NumberValue, TextValue
-from .encoding import is_currency_code
+from .encoding import is_currency_code, is_kantata_id
 from .errors import (
     APIError,
     AuthenticationError,
@@ -120,6 +120,7 @@ __all__ = [
     "WorkspaceGroupInput",
     "error_for_response",
     "is_currency_code",
+    "is_kantata_id",
     "json_value",
     "track_calls",
     "typed_value",

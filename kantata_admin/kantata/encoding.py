@@ -34,6 +34,12 @@ def is_currency_code(text: str, *, any_case: bool = False) -> bool:
     return _ISO_CURRENCY.fullmatch(text) is not None
 
 
+def is_kantata_id(text: str) -> bool:
+    """A Kantata id: ASCII digits without a leading zero, 1 to 2^63 - 1. str.isdigit()
+    alone lets "0", "007", "²" and "٣" through, and the API refuses ids past 2^63 - 1."""
+    return _ID.fullmatch(text) is not None and int(text) < 2**63
+
+
 def encode_id(value: IdLike, *, name: str) -> str:
     """A positive integer id, given as int or digit string."""
     if isinstance(value, bool) or not isinstance(value, int | str):

@@ -83,11 +83,34 @@ def _edited(rows: list[list[str]], labels: dict[str, list[str]]) -> tuple[list, 
     formula = new('=HYPERLINK("http://evil.example","click")')  # bad: runs in a spreadsheet
     return [header, *kept, *created, formula], {
         "changed": [data[i][at["id"]] for i in changes],
+        "changes": {data[i][at["id"]]: change for i, change in changes.items()},
         "created": [row[at["name"]] for row in created],
+        "created_rows": created,
         "at": at,
         "data": data,
         "tag": tag,
     }
+
+
+def _assert_planned(exported: list[list[str]], plan: dict) -> None:
+    """Each changed group holds its new value (money, choice, date, number, name,
+    company, text) and each new group every value of its row, custom values included."""
+    header, rows = exported[0], exported[1:]
+    at = {name: i for i, name in enumerate(header)}
+    by_id = {row[at["id"]]: row for row in rows}
+    by_name = {row[at["name"]]: row for row in rows}
+    wrong = []
+    for gid, (column, value) in plan["changes"].items():
+        if by_id[gid][at[column]] != value:
+            wrong.append((gid, column, value, by_id[gid][at[column]]))
+    planned_at = plan["at"]
+    for planned in plan["created_rows"]:
+        name = planned[planned_at["name"]]
+        held = by_name[name]
+        for column, index in planned_at.items():
+            if column != "id" and planned[index] and held[at[column]] != planned[index]:
+                wrong.append((name, column, planned[index], held[at[column]]))
+    assert not wrong, wrong
 
 
 def test_export_edit_import_apply_revert_225_groups(importer, login, witness):
@@ -144,6 +167,8 @@ def test_export_edit_import_apply_revert_225_groups(importer, login, witness):
     assert sorted(after[gid][0] for gid in new_ids) == sorted(plan["created"])
     contact = GROUP_VALUE_FIELDS.index("contact_name")
     assert after[plan["changed"][0]][contact] == "Imported contact"
+    # Every planned value is in Kantata, as the export for re-import writes it back.
+    _assert_planned(read_csv(client.get("/groups/export.csv", {"as": "reimport"})), plan)
     entries = AuditEntry.objects.filter(bulk_item__job=job)
     assert entries.count() == 15
     assert entries.filter(action=Action.GROUP_CREATE).count() == 5
@@ -219,3 +244,37 @@ def test_a_custom_value_changed_upstream_after_the_dry_run_skips_its_group(
 
     assert (job.done, job.skipped) == (0, 1)
     assert witness.workspace_groups.get(group.id).notes == (group.notes or "")
+
+
+def test_an_update_half_written_before_a_transient_failure_is_finished_on_retry(
+    importer, login, witness, import_sandbox
+):
+    """A batch PUTs the group, then writes its custom values: a 503 on the value write
+    leaves the group half written. The retry finishes it (the group's own new values are
+    the job's, not a change upstream) instead of skipping it as changed since."""
+    client = login(importer)
+    group = list(witness.workspace_groups.list(per_page=5).records)[4]
+    tag = uuid.uuid4().hex[:6]
+    rows = [["id", "name", "notes", "Employees"], [group.id, group.name, f"Half {tag}", "4321"]]
+    assert upload(client, rows).status_code == 302
+    run = ImportRun.objects.get()
+    assert run.counts["update"] == 1
+    client.post(f"/import/{run.pk}/apply/")
+    run.refresh_from_db()
+    token = importer.kantata_token
+    # The read of the group and of its values go through, the group's PUT too; the
+    # custom value's write answers 503 to each of the client's four tries.
+    import_sandbox.fault(token, kind="delay", delay_ms=1, count=3)
+    import_sandbox.fault(token, kind="503", count=4)
+    try:
+        job = run_here(run.job_id)
+    finally:
+        import_sandbox.clear_faults(token)
+
+    item = job.items.get()
+    assert item.attempts == 2, item.note
+    assert (job.state, job.done, job.skipped, job.failed) == (JobState.DONE, 1, 0, 0), item.note
+    assert witness.workspace_groups.get(group.id).notes == f"Half {tag}"
+    values = {v.custom_field_name: v.value for v in witness.custom_field_values.for_group(group.id)}
+    assert str(values["Employees"]) in ("4321", "4321.0")
+    assert "Changed since" not in item.note

@@ -93,7 +93,7 @@ def test_row_errors_name_their_reason(importer, login, groups):
     errors = {r.line: r.error for r in run.rows.filter(kind=ImportRow.Kind.ERROR)}
     assert "company: 'maybe' is not true or false" in errors[2]
     assert "no group #99999999 in your Kantata OX account" in errors[3]
-    assert "id '12abc' is not a Kantata OX id" in errors[4]
+    assert "id '12abc' is not a Kantata id" in errors[4]
     assert 5 not in errors  # the first "Twice" is created
     assert "the name “twice” is also on line 5" in errors[6]
     assert "'2027-02-30' is not a date" in errors[7]
@@ -103,6 +103,42 @@ def test_row_errors_name_their_reason(importer, login, groups):
     if b.email != "not-an-address":
         assert "e-mail: 'not-an-address' is not an e-mail address" in errors[7]
     assert run.counts["create"] == 1
+
+
+@pytest.mark.parametrize("bad", ["0", "007", "٣", "²", str(2**63), "9" * 30])
+def test_an_id_that_is_no_kantata_id_is_a_row_error(importer, login, groups, bad):
+    """str.isdigit() let these through to the API client, whose refusal answered 502."""
+    client = login(importer)
+    a = groups[0]
+    rows = [["id", "name"], [bad, "Odd id"], [a.id, f"{a.name} (odd id test)"]]
+
+    response = upload(client, rows)
+
+    assert response.status_code == 302, response.content.decode()[:500]
+    run = ImportRun.objects.get()
+    [error] = run.rows.filter(kind=ImportRow.Kind.ERROR)
+    assert error.line == 2
+    assert f"id {bad[:40]!r} is not a Kantata id" in error.error
+    assert run.counts == {"create": 0, "update": 1, "unchanged": 0, "error": 1}
+    page = client.get(response["Location"], {"show": "error"}).content.decode()
+    assert "is not a Kantata id" in page
+
+
+def test_a_long_bad_id_is_stored_blank_and_its_error_shows_what_was_typed(importer, login, groups):
+    """ImportRow.group_id holds 64 characters: PostgreSQL refused a longer one (a 500);
+    SQLite does not enforce max_length, so the stored length is asserted."""
+    client = login(importer)
+    typed = "12345abc" * 25  # 200 characters
+
+    response = upload(client, [["id", "name"], [typed, "Long id"]])
+
+    assert response.status_code == 302, response.content.decode()[:500]
+    [row] = ImportRun.objects.get().rows.all()
+    assert row.kind == ImportRow.Kind.ERROR
+    assert len(row.group_id) <= 64
+    assert f"id {typed[:40]!r} is not a Kantata id" in row.error
+    page = client.get(response["Location"], {"show": "error"}).content.decode()
+    assert typed[:40] in page
 
 
 def test_the_table_filters_by_class_and_downloads(importer, login, groups):
