@@ -58,6 +58,7 @@ class ImportRow(models.Model):
         ERROR = "error", "Error"
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="rows")
+    # The row's number as a spreadsheet shows it (the header is row 1), not the file's line.
     line = models.PositiveIntegerField()
     kind = models.CharField(max_length=10, choices=Kind.choices)
     group_id = models.CharField(max_length=64, blank=True)

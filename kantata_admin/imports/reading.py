@@ -169,27 +169,30 @@ def read_upload(data: bytes, custom_fields: Sequence[CustomFieldSpec]) -> ReadFi
     id_at = next((i for i, c in enumerate(columns) if c.field == REIMPORT_ID), None)
     name_at = next((i for i, c in enumerate(columns) if c.field == "name"), None)
     too_many = False
+    # A row's number as a spreadsheet shows it (the header is row 1): a quoted cell holding
+    # a line break leaves the row one row, though the file's lines run on.
+    line = 1
     try:
         for cells in reader:
-            line = reader.line_num
+            line += 1
             if not any(cell.strip() for cell in cells):
                 continue  # a blank line
             if len(result.rows) >= MAX_ROWS:
                 too_many = True
                 break
             if len(cells) != len(columns):
-                problems.add(f"Line {line} has {len(cells)} cells; the header has {len(columns)}.")
+                problems.add(f"Row {line} has {len(cells)} cells; the header has {len(columns)}.")
                 continue
             long = next((i for i, c in enumerate(cells) if len(c) > MAX_CELL), None)
             if long is not None:
                 problems.add(
-                    f"Line {line}, column “{columns[long].header}”: {len(cells[long]):,} "
+                    f"Row {line}, column “{columns[long].header}”: {len(cells[long]):,} "
                     f"characters; a cell holds at most {MAX_CELL:,}."
                 )
                 continue
             new = id_at is None or not cells[id_at].strip()
             if new and (name_at is None or not cells[name_at].strip()):
-                problems.add(f"Line {line}: a new group (no id) needs a name.")
+                problems.add(f"Row {line}: a new group (no id) needs a name.")
             result.rows.append((line, cells))
     except csv.Error as error:
         # The csv module's own limit (131,072 characters a cell) or a broken quote.

@@ -144,7 +144,7 @@ def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
-CSV_HEADER = ("line", "class", "id", "name", "changes", "problem")
+CSV_HEADER = ("row", "class", "id", "name", "changes", "problem")
 
 
 @editor_required

@@ -45,7 +45,7 @@ HOSTILE = {
 MESSAGES = {
     "nul bytes": "The file holds a NUL byte (line 2): it is not a text CSV file.",
     "a 1 MB cell": "A cell holds at most 10,000 characters",
-    "a 50 kB cell": "Line 2, column “notes”: 50,000 characters; a cell holds at most 10,000.",
+    "a 50 kB cell": "Row 2, column “notes”: 50,000 characters; a cell holds at most 10,000.",
     "latin-1": "The file is not UTF-8 (byte 0xE9 on line 2",
     "utf-16": "The file is UTF-16, not UTF-8.",
     "100,000 rows": "The file has more than 10,000 rows: import it in parts.",

@@ -39,7 +39,7 @@ def test_every_header_problem_is_listed_at_once_and_nothing_is_kept(importer, lo
     assert "The column “Notes” appears twice (columns 4 and 5)" in page
     assert "Unknown column “Favourite colour” (column 6)" in page
     assert "Column 7 has no header" in page
-    assert "Line 2: a new group (no id) needs a name" in page
+    assert "Row 2: a new group (no id) needs a name" in page
     assert "5 problems" in page
     assert not ImportRun.objects.exists()
 
@@ -165,7 +165,7 @@ def test_the_table_filters_by_class_and_downloads(importer, login, groups):
     assert "starts like a spreadsheet formula" in fragment.content.decode()
 
     download = read_csv(client.get(f"{url}dry-run.csv"))
-    assert download[0] == ["line", "class", "id", "name", "changes", "problem"]
+    assert download[0] == ["row", "class", "id", "name", "changes", "problem"]
     assert [row[1] for row in download[1:]] == ["update", "unchanged", "error"]
     assert download[1][4].startswith("notes: ")
 
@@ -240,3 +240,16 @@ def test_a_member_without_a_connection_is_asked_to_connect(import_env, make_memb
     assert response.status_code == 200
     assert "Connect Kantata OX" in response.content.decode()
     assert not ImportRun.objects.exists()
+
+
+def test_rows_are_numbered_as_a_spreadsheet_shows_them(importer, login):
+    """A quoted cell holding line breaks keeps its row one row: the problem after it is
+    reported at the row a spreadsheet shows (3), not the file's line (5)."""
+    client = login(importer)
+    rows = [["id", "name", "address"], ["", "Two-line address", "1 Main St\nSuite 2\nBerlin"]]
+    rows.append(["", "", "no name"])
+
+    response = upload(client, rows)
+
+    assert response.status_code == 400
+    assert "Row 3: a new group (no id) needs a name" in response.content.decode()
